@@ -1,0 +1,155 @@
+// Copyright 2026 the @nursery/nursery authors. MIT license.
+import { Cancelled } from "./errors.ts";
+import { isCancellation } from "./_is_cancellation.ts";
+import type { Task, TaskContext, TaskStatus } from "./task.ts";
+
+/** Told once when a task settles; the owning nursery does its bookkeeping here. */
+export type SettledListener = (task: TaskHandle<unknown>) => void;
+
+/**
+ * The handle of one task. Cheap by design, since a program may start 100,000:
+ * the AbortController is made only when somebody reads `signal` (a trivial
+ * task never does), and the promise behind `then` only when somebody awaits.
+ */
+export class TaskHandle<T> implements Task<T> {
+  readonly name: string;
+  /** Not aborted when its nursery cancels, only by `cancel()` on the task itself. */
+  readonly shielded: boolean;
+  #status: TaskStatus;
+  #onSettled: SettledListener;
+  #controller: AbortController | undefined;
+  #cancelRequested = false;
+  #cancelReason: unknown;
+  #outcome: unknown;
+  #promise: Promise<T> | undefined;
+  #resolve: ((value: T) => void) | undefined;
+  #reject: ((error: unknown) => void) | undefined;
+
+  constructor(
+    name: string,
+    shielded: boolean,
+    onSettled: SettledListener,
+    queued = false,
+  ) {
+    this.name = name;
+    this.shielded = shielded;
+    this.#onSettled = onSettled;
+    this.#status = queued ? "queued" : "running";
+  }
+
+  get status(): TaskStatus {
+    return this.#status;
+  }
+
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#cancelRequested) this.#controller.abort(this.#cancelReason);
+    }
+    return this.#controller.signal;
+  }
+
+  /** Whether cancellation was requested (whether or not `signal` was ever made). */
+  get cancelRequested(): boolean {
+    return this.#cancelRequested;
+  }
+
+  /** Whether the task has not settled yet. */
+  get live(): boolean {
+    return this.#status === "queued" || this.#status === "running";
+  }
+
+  cancel(reason: unknown = new Cancelled()): void {
+    if (this.#cancelRequested || !this.live) return;
+    this.#cancelRequested = true;
+    this.#cancelReason = reason;
+    // A queued task never runs: it ends here, cancelled with the reason.
+    if (this.#status === "queued") this.#settle("cancelled", reason);
+    else this.#controller?.abort(reason);
+  }
+
+  /**
+   * Calls `fn(argument)` and follows its outcome. A synchronous throw, or a
+   * value returned at once, is the task's outcome, never an exception here.
+   */
+  begin<A>(fn: (argument: A) => T | PromiseLike<T>, argument: A): void {
+    this.#status = "running";
+    let result: T | PromiseLike<T>;
+    try {
+      result = fn(argument);
+    } catch (error) {
+      this.#fail(error);
+      return;
+    }
+    if (isPromiseLike(result)) {
+      Promise.resolve(result).then(
+        (value) => this.#settle("fulfilled", value),
+        (error) => this.#fail(error),
+      );
+    } else {
+      this.#settle("fulfilled", result);
+    }
+  }
+
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.#ensurePromise().then(onfulfilled, onrejected);
+  }
+
+  /** The outcome of a settled task: its value, error or cancellation reason. */
+  get outcome(): unknown {
+    return this.#outcome;
+  }
+
+  #fail(error: unknown): void {
+    const cancelled = this.#cancelRequested &&
+      isCancellation(error, this.#cancelReason);
+    this.#settle(cancelled ? "cancelled" : "rejected", error);
+  }
+
+  #settle(status: TaskStatus, outcome: unknown): void {
+    this.#status = status;
+    this.#outcome = outcome;
+    if (status === "fulfilled") this.#resolve?.(outcome as T);
+    else this.#reject?.(outcome);
+    this.#resolve = this.#reject = undefined;
+    this.#onSettled(this as TaskHandle<unknown>);
+  }
+
+  #ensurePromise(): Promise<T> {
+    if (this.#promise !== undefined) return this.#promise;
+    if (this.#status === "fulfilled") {
+      this.#promise = Promise.resolve(this.#outcome as T);
+    } else if (!this.live) {
+      // Made at the moment `then` attaches its handlers, so never unhandled.
+      this.#promise = Promise.reject(this.#outcome);
+    } else {
+      this.#promise = new Promise<T>((resolve, reject) => {
+        this.#resolve = resolve;
+        this.#reject = reject;
+      });
+    }
+    return this.#promise;
+  }
+}
+
+/** The `context` a task function receives; `signal` stays lazy. */
+export class TaskContextImpl implements TaskContext {
+  readonly #task: TaskHandle<unknown>;
+  constructor(task: TaskHandle<unknown>) {
+    this.#task = task;
+  }
+  get signal(): AbortSignal {
+    return this.#task.signal;
+  }
+  get name(): string {
+    return this.#task.name;
+  }
+}
+
+function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
+  return (typeof value === "object" || typeof value === "function") &&
+    value !== null && typeof (value as PromiseLike<T>).then === "function";
+}

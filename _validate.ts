@@ -1,0 +1,101 @@
+// Copyright 2026 the @nursery/nursery authors. MIT license.
+// Argument checks shared by every public entry point, so that each message has
+// the same shape: "Cannot <action> as '<parameter>' must be <rule>: received <value>".
+
+/** A short, safe rendering of a bad argument for an error message. */
+export function received(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "function") return "a function";
+  if (typeof value === "object") {
+    return Array.isArray(value) ? "an array" : `an object (${tagOf(value)})`;
+  }
+  return `${typeof value === "bigint" ? `${value}n` : String(value)}`;
+}
+
+function tagOf(value: object): string {
+  return Object.prototype.toString.call(value).slice(8, -1);
+}
+
+/** Throws a TypeError unless `value` is a function. */
+export function checkFunction(
+  value: unknown,
+  action: string,
+  parameter: string,
+): asserts value is (...args: never[]) => unknown {
+  if (typeof value !== "function") {
+    throw new TypeError(
+      `Cannot ${action} as '${parameter}' must be a function: received ${
+        received(value)
+      }`,
+    );
+  }
+}
+
+/** Throws a TypeError unless `value` is undefined or a plain options object. */
+export function checkOptions(
+  value: unknown,
+  action: string,
+  parameter = "options",
+): void {
+  if (value !== undefined && (typeof value !== "object" || value === null)) {
+    throw new TypeError(
+      `Cannot ${action} as '${parameter}' must be an object: received ${
+        received(value)
+      }`,
+    );
+  }
+}
+
+/** Throws a TypeError unless `value` is undefined or an AbortSignal. */
+export function checkSignal(
+  value: unknown,
+  action: string,
+  parameter = "options.signal",
+): asserts value is AbortSignal | undefined {
+  if (value === undefined) return;
+  // Duck-typed so that signals from other realms or polyfills pass.
+  const signal = value as Partial<AbortSignal>;
+  if (
+    typeof value !== "object" || value === null ||
+    typeof signal.aborted !== "boolean" ||
+    typeof signal.addEventListener !== "function" ||
+    typeof signal.removeEventListener !== "function"
+  ) {
+    throw new TypeError(
+      `Cannot ${action} as '${parameter}' must be an AbortSignal: received ${
+        received(value)
+      }`,
+    );
+  }
+}
+
+/** Throws a TypeError unless `value` is undefined or a string. */
+export function checkName(
+  value: unknown,
+  action: string,
+  parameter = "options.name",
+): asserts value is string | undefined {
+  if (value !== undefined && typeof value !== "string") {
+    throw new TypeError(
+      `Cannot ${action} as '${parameter}' must be a string: received ${
+        received(value)
+      }`,
+    );
+  }
+}
+
+/** Throws a TypeError unless `value` is undefined or a boolean. */
+export function checkBoolean(
+  value: unknown,
+  action: string,
+  parameter: string,
+): asserts value is boolean | undefined {
+  if (value !== undefined && typeof value !== "boolean") {
+    throw new TypeError(
+      `Cannot ${action} as '${parameter}' must be a boolean: received ${
+        received(value)
+      }`,
+    );
+  }
+}

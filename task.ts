@@ -1,0 +1,64 @@
+// Copyright 2026 the @nursery/nursery authors. MIT license.
+/**
+ * The types of a nursery's tasks: what a task function receives, and the
+ * handle that `startSoon` returns.
+ *
+ * @module
+ */
+
+/**
+ * Where a task is in its life.
+ *
+ * - `queued`: waiting for a free slot under a nursery's `concurrency` limit.
+ * - `running`: its function has been called and has not settled.
+ * - `fulfilled`: it returned a value.
+ * - `rejected`: it failed; the nursery reports the error.
+ * - `cancelled`: it ended because it was cancelled; the nursery reports nothing.
+ */
+export type TaskStatus =
+  | "queued"
+  | "running"
+  | "fulfilled"
+  | "rejected"
+  | "cancelled";
+
+/**
+ * What a task function receives. It has the shape of `{ signal }` options, so
+ * `fetch(url, context)` and `delay(ms, context)` honour the task's
+ * cancellation as they are.
+ */
+export interface TaskContext {
+  /** Aborted when the task is cancelled; its `reason` says why. */
+  readonly signal: AbortSignal;
+  /** The task's name, given or derived from its function's name. */
+  readonly name: string;
+}
+
+/**
+ * A function a nursery runs as a task.
+ *
+ * @typeParam T The task's result.
+ */
+export type TaskFunction<T> = (context: TaskContext) => T | PromiseLike<T>;
+
+/**
+ * A handle on a running task. Awaiting it gives the task's value, or rejects
+ * with its error or its cancellation reason. A handle that nobody awaits never
+ * causes an unhandled rejection: the nursery owns the task's failure.
+ *
+ * @typeParam T The task's result.
+ */
+export interface Task<T> extends PromiseLike<T> {
+  /** The task's name, given or derived from its function's name. */
+  readonly name: string;
+  /** The signal the task's function sees. */
+  readonly signal: AbortSignal;
+  /** Where the task is in its life. */
+  readonly status: TaskStatus;
+  /**
+   * Cancels this task only: aborts its signal with `reason` (a new
+   * `Cancelled` if none is given). Does nothing once the task has settled or
+   * was already cancelled.
+   */
+  cancel(reason?: unknown): void;
+}
