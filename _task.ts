@@ -21,7 +21,10 @@ export class TaskHandle<T> implements Task<T> {
   #cancelRequested = false;
   #cancelReason: unknown;
   #outcome: unknown;
+  #began = false;
   #promise: Promise<T> | undefined;
+  /** Set while a task started with `start()` has not called `started()`. */
+  startup: Startup | undefined;
   #resolve: ((value: T) => void) | undefined;
   #reject: ((error: unknown) => void) | undefined;
 
@@ -54,6 +57,11 @@ export class TaskHandle<T> implements Task<T> {
     return this.#cancelRequested;
   }
 
+  /** Whether the task's function has been called (a queued task's has not). */
+  get began(): boolean {
+    return this.#began;
+  }
+
   /** Whether the task has not settled yet. */
   get live(): boolean {
     return this.#status === "queued" || this.#status === "running";
@@ -69,11 +77,21 @@ export class TaskHandle<T> implements Task<T> {
   }
 
   /**
+   * Aborts the signal without a cancellation request: a deadline's doing,
+   * so that the task's ending is a failure (its TimeoutError), not a
+   * cancellation.
+   */
+  expire(reason: unknown): void {
+    if (!this.signal.aborted) this.#controller!.abort(reason);
+  }
+
+  /**
    * Calls `fn(argument)` and follows its outcome. A synchronous throw, or a
    * value returned at once, is the task's outcome, never an exception here.
    */
   begin<A>(fn: (argument: A) => T | PromiseLike<T>, argument: A): void {
     this.#status = "running";
+    this.#began = true;
     let result: T | PromiseLike<T>;
     try {
       result = fn(argument);
@@ -135,6 +153,12 @@ export class TaskHandle<T> implements Task<T> {
   }
 }
 
+/** How `start()` hears of its task's `started(value)`, or of its early end. */
+export interface Startup {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
 /** The `context` a task function receives; `signal` stays lazy. */
 export class TaskContextImpl implements TaskContext {
   readonly #task: TaskHandle<unknown>;
@@ -146,6 +170,25 @@ export class TaskContextImpl implements TaskContext {
   }
   get name(): string {
     return this.#task.name;
+  }
+}
+
+/** The context of a task started with `start()`: it also has `started`. */
+export class StartContextImpl extends TaskContextImpl {
+  // An own property, so `started` works detached and survives `{ ...context }`.
+  readonly started: (value?: unknown) => void;
+  constructor(task: TaskHandle<unknown>) {
+    super(task);
+    this.started = (value) => {
+      const startup = task.startup;
+      if (startup === undefined) {
+        throw new Error(
+          `Cannot call started() for task "${task.name}": it was already called, or the task has ended`,
+        );
+      }
+      task.startup = undefined;
+      startup.resolve(value);
+    };
   }
 }
 

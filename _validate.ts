@@ -99,3 +99,59 @@ export function checkBoolean(
     );
   }
 }
+
+/** Throws unless `value` is a non-negative number or Infinity (a duration in ms). */
+export function checkDuration(
+  value: unknown,
+  action: string,
+  parameter: string,
+): asserts value is number {
+  if (typeof value !== "number") {
+    throw new TypeError(
+      `Cannot ${action} as '${parameter}' must be a number: received ${
+        received(value)
+      }`,
+    );
+  }
+  if (Number.isNaN(value) || value < 0) {
+    throw new RangeError(
+      `Cannot ${action} as '${parameter}' must be a non-negative number or Infinity: received ${value}`,
+    );
+  }
+}
+
+/** Throws unless `value` is a number that is not NaN (a time on the Date.now() clock). */
+export function checkTime(
+  value: unknown,
+  action: string,
+  parameter: string,
+): asserts value is number {
+  if (typeof value !== "number") {
+    throw new TypeError(
+      `Cannot ${action} as '${parameter}' must be a number: received ${
+        received(value)
+      }`,
+    );
+  }
+  if (Number.isNaN(value)) {
+    throw new RangeError(
+      `Cannot ${action} as '${parameter}' must not be NaN`,
+    );
+  }
+}
+
+/** Throws unless `value` is undefined, a positive integer or Infinity. */
+export function checkConcurrency(
+  value: unknown,
+  action: string,
+  parameter = "options.concurrency",
+): asserts value is number | undefined {
+  if (value === undefined || value === Infinity) return;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    throw new RangeError(
+      `Cannot ${action} as '${parameter}' must be a positive integer or Infinity: received ${
+        received(value)
+      }`,
+    );
+  }
+}

@@ -58,3 +58,5 @@ export * from "./nursery.ts";
 export * from "./task.ts";
 export * from "./multi_error.ts";
 export * from "./errors.ts";
+export * from "./shield.ts";
+export * from "./timeout.ts";

@@ -92,8 +92,7 @@ Deno.test("MultiError.split() partitions the leaves and collapses each side", ()
   assertStrictEquals(none, undefined);
   assertInstanceOf(all, MultiError);
   assertThrows(
-    // deno-lint-ignore no-explicit-any
-    () => new MultiError([]).split(1 as any),
+    () => new MultiError([]).split(1 as never),
     TypeError,
     "'predicate'",
   );

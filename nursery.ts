@@ -25,10 +25,19 @@
 import { Cancelled, NurseryClosedError } from "./errors.ts";
 import { MultiError } from "./multi_error.ts";
 import { labelFailure } from "./_failure_labels.ts";
-import { TaskContextImpl, TaskHandle } from "./_task.ts";
-import type { Task, TaskFunction } from "./task.ts";
+import {
+  StartContextImpl,
+  type Startup,
+  TaskContextImpl,
+  TaskHandle,
+} from "./_task.ts";
+import { runBounded, shieldedParts } from "./_shielded.ts";
+import { failAfter } from "./timeout.ts";
+import type { Task, TaskContext, TaskFunction } from "./task.ts";
 import {
   checkBoolean,
+  checkConcurrency,
+  checkDuration,
   checkFunction,
   checkName,
   checkOptions,
@@ -55,6 +64,50 @@ export interface NurseryRunOptions {
    * @default {false}
    */
   strict?: boolean;
+  /**
+   * At most this many children run at once; further ones wait, in order, with
+   * status `queued`. A positive integer or `Infinity`.
+   *
+   * @default {Infinity}
+   */
+  concurrency?: number;
+  /**
+   * Bounds the whole nursery, as wrapping it in `failAfter(timeout, ...)`
+   * does: when it passes, every task is cancelled and `run` rejects with a
+   * `TimeoutError`.
+   *
+   * @default {Infinity}
+   */
+  timeout?: number;
+}
+
+/** What a task started with {@linkcode Nursery.prototype.start} receives. */
+export interface StartContext<V> extends TaskContext {
+  /**
+   * Says the task is ready: `start()` resolves with `value`, and the task
+   * goes on as an ordinary child. Throws if called twice.
+   */
+  readonly started: (value: V) => void;
+}
+
+/** Options for {@linkcode Nursery.map}. */
+export interface NurseryMapOptions {
+  /**
+   * At most this many calls of `fn` run at once.
+   *
+   * @default {Infinity}
+   */
+  concurrency?: number;
+  /** Outer cancellation, as for {@linkcode Nursery.run}. */
+  signal?: AbortSignal;
+}
+
+/** What the function given to {@linkcode Nursery.map} receives besides the item. */
+export interface MapContext {
+  /** Aborted when the map is cancelled (a failure elsewhere, or the outer signal). */
+  readonly signal: AbortSignal;
+  /** The item's position in the input. */
+  readonly index: number;
 }
 
 /** Options for {@linkcode Nursery.prototype.startSoon}. */
@@ -65,6 +118,12 @@ export interface StartSoonOptions {
    * @default {fn.name || "task"}
    */
   name?: string;
+}
+
+/** A task waiting for a slot under the concurrency limit. */
+interface QueuedTask {
+  task: TaskHandle<unknown>;
+  fn: TaskFunction<unknown>;
 }
 
 /**
@@ -113,10 +172,17 @@ export class Nursery {
   #closed = false;
   #resolveRun!: (value: unknown) => void;
   #rejectRun!: (error: unknown) => void;
+  // The concurrency limit: children running now, and those waiting in order.
+  readonly #limit: number;
+  #running = 0;
+  #queue: QueuedTask[] = [];
+  #queueHead = 0;
+  #pumping = false;
 
-  private constructor(name: string, strict: boolean) {
+  private constructor(name: string, strict: boolean, limit: number) {
     this.#name = name;
     this.#strict = strict;
+    this.#limit = limit;
   }
 
   /**
@@ -161,12 +227,32 @@ export class Nursery {
       checkSignal(options.signal, "run nursery");
       checkName(options.name, "run nursery");
       checkBoolean(options.strict, "run nursery", "options.strict");
+      checkConcurrency(options.concurrency, "run nursery");
+      if (options.timeout !== undefined) {
+        checkDuration(options.timeout, "run nursery", "options.timeout");
+      }
     } catch (error) {
       return Promise.reject(error);
     }
-    const { signal, name = body.name || "nursery", strict = false } = options;
+    const {
+      signal,
+      name = body.name || "nursery",
+      strict = false,
+      concurrency = Infinity,
+      timeout = Infinity,
+    } = options;
+    if (timeout !== Infinity) {
+      return failAfter(
+        timeout,
+        ({ signal }) =>
+          Nursery.run(body, { ...options, signal, timeout: Infinity }),
+        {
+          signal,
+        },
+      );
+    }
     return new Promise<T>((resolve, reject) => {
-      const nursery = new Nursery(name, strict);
+      const nursery = new Nursery(name, strict, concurrency);
       nursery.#resolveRun = resolve as (value: unknown) => void;
       nursery.#rejectRun = reject;
       nursery.#open(body, signal);
@@ -228,20 +314,146 @@ export class Nursery {
    * ```
    */
   startSoon<T>(fn: TaskFunction<T>, options?: StartSoonOptions): Task<T> {
-    checkFunction(fn, "start task", "fn");
-    checkOptions(options, "start task");
-    checkName(options?.name, "start task");
-    if (this.#closed) {
-      throw new NurseryClosedError(
-        `Cannot start task: nursery "${this.#name}" is closed`,
-      );
+    this.#checkStart(fn, options, "start task");
+    return this.#spawn(fn, options?.name, undefined);
+  }
+
+  /**
+   * Starts `fn` as a child and resolves once it calls `started(value)`, with
+   * that value, while the child goes on running in the nursery (a server is
+   * listening: now connect to it).
+   *
+   * Until `started`, the child's failure is `start`'s alone: `start` rejects
+   * with it and the nursery never sees it (its siblings are not cancelled).
+   * If the child returns without calling `started`, `start` rejects with an
+   * error saying so (or with its signal's reason, if it was cancelled). A
+   * child that is still starting is cancelled with the nursery, so the
+   * nursery never waits forever on it.
+   *
+   * @typeParam V The value passed to `started`.
+   * @param fn The task; it receives `{ signal, name, started }`.
+   * @param options The task's name.
+   * @returns The value the child passed to `started`.
+   * @throws {NurseryClosedError} (as a rejection) If the nursery has finished.
+   * @throws {TypeError} (as a rejection) If `fn` is not a function.
+   *
+   * @example Waiting until a server listens
+   * ```ts
+   * import { Nursery } from "@nursery/nursery";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const reply = await Nursery.run(async (nursery) => {
+   *   const port = await nursery.start<number>(async ({ signal, started }) => {
+   *     const server = Deno.serve(
+   *       { port: 0, hostname: "127.0.0.1", signal, onListen: () => {} },
+   *       () => new Response("hello"),
+   *     );
+   *     started(server.addr.port);
+   *     await server.finished;
+   *   });
+   *   const response = await fetch(`http://127.0.0.1:${port}/`);
+   *   const text = await response.text();
+   *   nursery.cancel(); // stops the server; run() still resolves
+   *   return text;
+   * });
+   * assertEquals(reply, "hello");
+   * ```
+   */
+  start<V = void>(
+    fn: (context: StartContext<V>) => unknown,
+    options?: StartSoonOptions,
+  ): Promise<V> {
+    try {
+      this.#checkStart(fn, options, "start task");
+    } catch (error) {
+      return Promise.reject(error);
     }
-    const name = options?.name ?? (fn.name || "task");
-    const task = new TaskHandle<T>(name, false, this.#onTaskSettled);
-    this.#children.add(task as TaskHandle<unknown>);
-    if (this.#cancelled) task.cancel(this.#cancelReason);
-    task.begin(fn, new TaskContextImpl(task as TaskHandle<unknown>));
-    return task;
+    return new Promise<V>((resolve, reject) => {
+      this.#spawn(fn as TaskFunction<unknown>, options?.name, {
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      });
+    });
+  }
+
+  /**
+   * Calls `fn(item, { signal, index })` for each item, at most `concurrency`
+   * at a time, and resolves with the results in input order: a structured
+   * `pooledMap`. On the first failure it cancels the calls in flight, starts
+   * no more, and rejects with that failure once they have all settled; unlike
+   * `pooledMap` from `@std/async`, nothing keeps running after it rejects.
+   *
+   * @typeParam T The items' type.
+   * @typeParam R The results' type.
+   * @param items The inputs; read lazily, as slots free up.
+   * @param fn The work for one item.
+   * @param options The concurrency limit and an outer signal.
+   * @returns The results, in input order.
+   * @throws {RangeError} (as a rejection) If `concurrency` is not a positive
+   * integer or `Infinity`.
+   * @throws {TypeError} (as a rejection) If `items` is not iterable or `fn` not
+   * a function.
+   *
+   * @example Three at a time, results in order
+   * ```ts
+   * import { Nursery } from "@nursery/nursery";
+   * import { delay } from "@std/async";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const squares = await Nursery.map([1, 2, 3, 4, 5], async (n, { signal }) => {
+   *   await delay(10 - n, { signal });
+   *   return n * n;
+   * }, { concurrency: 3 });
+   * assertEquals(squares, [1, 4, 9, 16, 25]);
+   * ```
+   */
+  static map<T, R>(
+    items: Iterable<T>,
+    fn: (item: T, context: MapContext) => R | PromiseLike<R>,
+    options: NurseryMapOptions = {},
+  ): Promise<R[]> {
+    try {
+      if (typeof (items as Iterable<T>)?.[Symbol.iterator] !== "function") {
+        throw new TypeError(
+          "Cannot map items as 'items' must be iterable: received " +
+            (items === null ? "null" : typeof items),
+        );
+      }
+      checkFunction(fn, "map items", "fn");
+      checkOptions(options, "map items");
+      checkConcurrency(options.concurrency, "map items");
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const { concurrency = Infinity, signal } = options;
+    return Nursery.run((nursery) => {
+      const results: R[] = [];
+      const iterator = items[Symbol.iterator]();
+      let index = 0;
+      const pull = () => {
+        const next = iterator.next();
+        return next.done ? undefined : { item: next.value, at: index++ };
+      };
+      // Each worker starts with one item and pulls more as it finishes, so
+      // the input is read lazily and at most `concurrency` calls are in flight.
+      const work = async (
+        first: { item: T; at: number },
+        signal: AbortSignal,
+      ) => {
+        for (let job: typeof first | undefined = first; job;) {
+          results[job.at] = await fn(job.item, { signal, index: job.at });
+          job = signal.aborted ? undefined : pull();
+        }
+      };
+      for (let workers = 0; workers < concurrency; workers++) {
+        const job = pull();
+        if (job === undefined) break;
+        nursery.startSoon(({ signal }) => work(job, signal), {
+          name: `map[${job.at}]`,
+        });
+      }
+      return results;
+    }, { signal, name: "map" });
   }
 
   /**
@@ -276,6 +488,89 @@ export class Nursery {
     );
   }
 
+  #checkStart(fn: unknown, options: unknown, action: string): void {
+    checkFunction(fn, action, "fn");
+    checkOptions(options, action);
+    checkName((options as StartSoonOptions | undefined)?.name, action);
+    if (this.#closed) {
+      throw new NurseryClosedError(
+        `Cannot start task: nursery "${this.#name}" is closed`,
+      );
+    }
+  }
+
+  // Registers the task before any user code runs, then calls it, or queues it
+  // when the concurrency limit is reached (a cancelled nursery queues nothing:
+  // the task is called at once with an aborted signal, so its cleanup runs).
+  #spawn<T>(
+    fn: TaskFunction<unknown>,
+    name: string | undefined,
+    startup: Startup | undefined,
+  ): TaskHandle<T> {
+    const shielded = shieldedParts(fn);
+    const inner = shielded?.fn ?? fn;
+    const queued = this.#running >= this.#limit && !this.#cancelled;
+    const task = new TaskHandle<T>(
+      name ?? (inner.name || "task"),
+      shielded !== undefined,
+      this.#onTaskSettled,
+      queued,
+    );
+    task.startup = startup;
+    this.#children.add(task as TaskHandle<unknown>);
+    if (queued) {
+      this.#queue.push({ task: task as TaskHandle<unknown>, fn });
+    } else {
+      if (this.#cancelled && !task.shielded) task.cancel(this.#cancelReason);
+      this.#begin(task as TaskHandle<unknown>, fn);
+    }
+    return task;
+  }
+
+  #begin(task: TaskHandle<unknown>, fn: TaskFunction<unknown>): void {
+    this.#running++;
+    const context = task.startup === undefined
+      ? new TaskContextImpl(task)
+      : new StartContextImpl(task);
+    const shielded = shieldedParts(fn);
+    if (shielded === undefined) task.begin(fn, context);
+    else {
+      task.begin(
+        (context) =>
+          runBounded(
+            shielded.fn,
+            context,
+            shielded.timeout,
+            (error) => task.expire(error),
+          ),
+        context,
+      );
+    }
+  }
+
+  // Starts queued tasks while slots are free. Not re-entrant: a task that
+  // settles at once inside #begin comes back here, and the outer loop goes on,
+  // so a long queue of synchronous tasks cannot overflow the stack.
+  #pump(): void {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      while (
+        this.#running < this.#limit && this.#queueHead < this.#queue.length
+      ) {
+        const next = this.#queue[this.#queueHead];
+        this.#queue[this.#queueHead++] = undefined!;
+        if (next.task.status === "queued") this.#begin(next.task, next.fn);
+      }
+      if (this.#queueHead === this.#queue.length) {
+        this.#queue = [];
+        this.#queueHead = 0;
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
   #open(
     body: (nursery: Nursery) => unknown,
     signal: AbortSignal | undefined,
@@ -307,9 +602,33 @@ export class Nursery {
   }
 
   #taskSettled(task: TaskHandle<unknown>): void {
-    if (task !== this.#body) this.#children.delete(task);
-    if (task.status === "rejected") this.#fail(task.outcome, task.name);
+    let reportFailure = task.status === "rejected";
+    if (task !== this.#body) {
+      this.#children.delete(task);
+      if (task.startup !== undefined) {
+        // Ended before started(): the outcome is start()'s, not the nursery's.
+        this.#settleStartup(task, task.startup);
+        reportFailure = false;
+      }
+      if (task.began) {
+        this.#running--;
+        this.#pump();
+      }
+    }
+    if (reportFailure) this.#fail(task.outcome, task.name);
     if (!this.#body.live && this.#children.size === 0) this.#close();
+  }
+
+  #settleStartup(task: TaskHandle<unknown>, startup: Startup): void {
+    task.startup = undefined;
+    if (task.status !== "fulfilled") startup.reject(task.outcome);
+    else {
+      startup.reject(
+        new Error(
+          `Cannot start task "${task.name}": it returned without calling started()`,
+        ),
+      );
+    }
   }
 
   #fail(error: unknown, taskName: string): void {

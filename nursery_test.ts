@@ -537,19 +537,16 @@ Deno.test("invalid arguments throw a TypeError naming the parameter", async () =
   ];
   for (const [body, options, parameter] of badRuns) {
     await assertRejects(
-      // deno-lint-ignore no-explicit-any
-      () => Nursery.run(body as any, options as any),
+      () => Nursery.run(body as never, options as never),
       TypeError,
       parameter,
     );
   }
   assertFalse(bodyRan);
   await Nursery.run((nursery) => {
-    // deno-lint-ignore no-explicit-any
-    assertThrows(() => nursery.startSoon("nope" as any), TypeError, "'fn'");
+    assertThrows(() => nursery.startSoon("nope" as never), TypeError, "'fn'");
     assertThrows(
-      // deno-lint-ignore no-explicit-any
-      () => nursery.startSoon(() => {}, { name: 1 as any }),
+      () => nursery.startSoon(() => {}, { name: 1 as never }),
       TypeError,
       "'options.name'",
     );

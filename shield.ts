@@ -1,0 +1,91 @@
+// Copyright 2026 the @nursery/nursery authors. MIT license.
+/**
+ * {@linkcode shield}: work that must finish even when its nursery is cancelled.
+ *
+ * @module
+ */
+import { markShielded, runBounded } from "./_shielded.ts";
+import { checkDuration, checkFunction, checkOptions } from "./_validate.ts";
+import type { TaskContext } from "./task.ts";
+
+/** Options for {@linkcode shield}. */
+export interface ShieldOptions {
+  /**
+   * Bounds the shielded work, so that it cannot hold a cancelled nursery open
+   * forever. The timer starts when the task starts; when it fires, the task's
+   * signal is aborted and, if the task ends because of it, it fails with a
+   * `TimeoutError` (as under `failAfter`).
+   *
+   * @default {Infinity}
+   */
+  timeout?: number;
+}
+
+/**
+ * Wraps a task function so that its signal is not aborted when its nursery,
+ * or anything above it, is cancelled: the payment must finish even though the
+ * SMS failed.
+ *
+ * The nursery still waits for a shielded task, and a shielded task's own
+ * failure is still reported (and cancels its unshielded siblings). A shield
+ * blocks cancellation from above, not a direct request: `task.cancel()` still
+ * cancels it, and `task.signal` is the signal the shielded function sees.
+ * Called on its own, `shield(fn)(context)` runs `fn` with a fresh signal that
+ * `context.signal` does not reach.
+ *
+ * @typeParam C The context the function receives.
+ * @typeParam T The function's result.
+ * @param fn The work to protect.
+ * @param options A time bound for it.
+ * @returns A task function to pass to `startSoon` or `start`, or to call.
+ * @throws {TypeError} If `fn` is not a function, or `options.timeout` not a number.
+ * @throws {RangeError} If `options.timeout` is negative or NaN.
+ *
+ * @example The payment finishes even though the SMS failed
+ * ```ts
+ * import { Nursery, shield } from "@nursery/nursery";
+ * import { delay } from "@std/async";
+ * import { assertEquals, assertRejects } from "@std/assert";
+ *
+ * let charged = false;
+ * const error = await assertRejects(() =>
+ *   Nursery.run((nursery) => {
+ *     nursery.startSoon(shield(async (ctx) => {
+ *       await delay(20, ctx); // not cancelled by the SMS failure
+ *       charged = true;
+ *     }));
+ *     nursery.startSoon(() => {
+ *       throw new Error("SMS gateway down");
+ *     });
+ *   }), Error);
+ * assertEquals(error.message, "SMS gateway down");
+ * assertEquals(charged, true);
+ * ```
+ */
+export function shield<C extends TaskContext, T>(
+  fn: (context: C) => T | PromiseLike<T>,
+  options: ShieldOptions = {},
+): (context: C) => Promise<T> {
+  checkFunction(fn, "shield task", "fn");
+  checkOptions(options, "shield task");
+  const { timeout = Infinity } = options;
+  checkDuration(timeout, "shield task", "options.timeout");
+  const standalone = async (context: C): Promise<T> => {
+    // Called directly: the work gets its own signal, out of context.signal's reach.
+    const controller = new AbortController();
+    const shielded = {
+      ...context,
+      name: context?.name,
+      signal: controller.signal,
+    } as C;
+    return await runBounded(
+      fn,
+      shielded,
+      timeout,
+      (error) => controller.abort(error),
+    );
+  };
+  Object.defineProperty(standalone, "name", { value: fn.name });
+  markShielded(standalone, { fn, timeout });
+  return standalone;
+}

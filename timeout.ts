@@ -1,0 +1,240 @@
+// Copyright 2026 the @nursery/nursery authors. MIT license.
+/**
+ * Timeouts and deadlines that cancel the work they bound: {@linkcode failAfter},
+ * {@linkcode moveOnAfter}, {@linkcode failAt} and {@linkcode moveOnAt}.
+ *
+ * @module
+ */
+import { Deadline } from "./_deadline.ts";
+import { follow } from "./_follow.ts";
+import {
+  checkDuration,
+  checkFunction,
+  checkOptions,
+  checkSignal,
+  checkTime,
+} from "./_validate.ts";
+
+/** Options for the timeout helpers. */
+export interface TimeoutOptions {
+  /**
+   * Outer cancellation: when it aborts, the work's signal is aborted with its
+   * reason, and the helper rejects with whatever the work rejects with.
+   */
+  signal?: AbortSignal;
+}
+
+/** What the work bounded by a timeout receives. */
+export interface TimeoutContext {
+  /** Aborted when the deadline passes (reason: a `TimeoutError`) or the outer signal aborts. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Work bounded by a timeout.
+ *
+ * @typeParam T The work's result.
+ */
+export type TimeoutFunction<T> = (
+  context: TimeoutContext,
+) => T | PromiseLike<T>;
+
+/**
+ * Runs `fn({ signal })` and, if `ms` milliseconds pass first, aborts that
+ * signal, waits for `fn` to settle, and rejects with a `DOMException` named
+ * `TimeoutError`.
+ *
+ * Cancellation stays cooperative: `failAfter` rejects with the `TimeoutError`
+ * only if `fn` ended because of the deadline (it rejected as a cancelled task
+ * does). If `fn` resolves anyway, that is the result; if it fails otherwise,
+ * that error. The `TimeoutError` is an ordinary failure, not a cancellation: a
+ * nursery around `failAfter` reports it. Unlike `deadline` from `@std/async`,
+ * which stops waiting but lets the work run on, this cancels the work and
+ * waits for it: nothing is left running.
+ *
+ * @typeParam T The work's result.
+ * @param ms How long `fn` may take: a non-negative number or `Infinity`.
+ * @param fn The work; it receives `{ signal }`.
+ * @param options An outer signal.
+ * @returns The work's result.
+ * @throws {RangeError} (as a rejection) If `ms` is negative or NaN.
+ * @throws {TypeError} (as a rejection) If `ms` is not a number, `fn` not a
+ * function, or `options.signal` not an AbortSignal.
+ *
+ * @example A timeout around a nursery cancels all of it
+ * ```ts
+ * import { failAfter, Nursery } from "@nursery/nursery";
+ * import { delay } from "@std/async";
+ * import { assertEquals, assertRejects } from "@std/assert";
+ *
+ * const error = await assertRejects(() =>
+ *   failAfter(10, ({ signal }) =>
+ *     Nursery.run((nursery) => {
+ *       nursery.startSoon((ctx) => delay(60_000, ctx));
+ *       nursery.startSoon((ctx) => delay(60_000, ctx));
+ *     }, { signal }))
+ * );
+ * assertEquals((error as DOMException).name, "TimeoutError");
+ * ```
+ */
+export function failAfter<T>(
+  ms: number,
+  fn: TimeoutFunction<T>,
+  options?: TimeoutOptions,
+): Promise<T> {
+  try {
+    checkDuration(ms, "run failAfter", "ms");
+    checkArguments(fn, options, "run failAfter");
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return runUntil(Date.now() + ms, fn, options?.signal, false) as Promise<T>;
+}
+
+/**
+ * Like {@linkcode failAfter}, but absorbs its own timeout and resolves
+ * `undefined` (Kotlin's `withTimeoutOrNull`, trio's `move_on_after`). Any
+ * other error passes through.
+ *
+ * @typeParam T The work's result.
+ * @param ms How long `fn` may take: a non-negative number or `Infinity`.
+ * @param fn The work; it receives `{ signal }`.
+ * @param options An outer signal.
+ * @returns The work's result, or `undefined` if the deadline cut it off.
+ * @throws {RangeError} (as a rejection) If `ms` is negative or NaN.
+ * @throws {TypeError} (as a rejection) If an argument has the wrong type.
+ *
+ * @example Taking what arrived in time
+ * ```ts
+ * import { moveOnAfter } from "@nursery/nursery";
+ * import { delay } from "@std/async";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const slow = await moveOnAfter(10, async ({ signal }) => {
+ *   await delay(60_000, { signal });
+ *   return "too late";
+ * });
+ * assertEquals(slow, undefined);
+ * assertEquals(await moveOnAfter(1_000, () => "in time"), "in time");
+ * ```
+ */
+export function moveOnAfter<T>(
+  ms: number,
+  fn: TimeoutFunction<T>,
+  options?: TimeoutOptions,
+): Promise<T | undefined> {
+  try {
+    checkDuration(ms, "run moveOnAfter", "ms");
+    checkArguments(fn, options, "run moveOnAfter");
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return runUntil(Date.now() + ms, fn, options?.signal, true);
+}
+
+/**
+ * Like {@linkcode failAfter}, with an absolute deadline on the `Date.now()`
+ * clock. A deadline already past calls `fn` with an aborted signal.
+ *
+ * @typeParam T The work's result.
+ * @param deadline When `fn` must be done, in milliseconds since the epoch.
+ * @param fn The work; it receives `{ signal }`.
+ * @param options An outer signal.
+ * @returns The work's result.
+ * @throws {RangeError} (as a rejection) If `deadline` is NaN.
+ * @throws {TypeError} (as a rejection) If an argument has the wrong type.
+ *
+ * @example One deadline for several steps
+ * ```ts
+ * import { failAt } from "@nursery/nursery";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const deadline = Date.now() + 1_000;
+ * const a = await failAt(deadline, () => "step 1");
+ * const b = await failAt(deadline, () => "step 2");
+ * assertEquals([a, b], ["step 1", "step 2"]);
+ * ```
+ */
+export function failAt<T>(
+  deadline: number,
+  fn: TimeoutFunction<T>,
+  options?: TimeoutOptions,
+): Promise<T> {
+  try {
+    checkTime(deadline, "run failAt", "deadline");
+    checkArguments(fn, options, "run failAt");
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return runUntil(deadline, fn, options?.signal, false) as Promise<T>;
+}
+
+/**
+ * Like {@linkcode moveOnAfter}, with an absolute deadline on the `Date.now()`
+ * clock. A deadline already past calls `fn` with an aborted signal.
+ *
+ * @typeParam T The work's result.
+ * @param deadline When `fn` must be done, in milliseconds since the epoch.
+ * @param fn The work; it receives `{ signal }`.
+ * @param options An outer signal.
+ * @returns The work's result, or `undefined` if the deadline cut it off.
+ * @throws {RangeError} (as a rejection) If `deadline` is NaN.
+ * @throws {TypeError} (as a rejection) If an argument has the wrong type.
+ *
+ * @example A deadline already past
+ * ```ts
+ * import { moveOnAt } from "@nursery/nursery";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const result = await moveOnAt(Date.now() - 1, ({ signal }) => {
+ *   signal.throwIfAborted();
+ *   return "never";
+ * });
+ * assertEquals(result, undefined);
+ * ```
+ */
+export function moveOnAt<T>(
+  deadline: number,
+  fn: TimeoutFunction<T>,
+  options?: TimeoutOptions,
+): Promise<T | undefined> {
+  try {
+    checkTime(deadline, "run moveOnAt", "deadline");
+    checkArguments(fn, options, "run moveOnAt");
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return runUntil(deadline, fn, options?.signal, true);
+}
+
+function checkArguments(
+  fn: unknown,
+  options: TimeoutOptions | undefined,
+  action: string,
+): void {
+  checkFunction(fn, action, "fn");
+  checkOptions(options, action);
+  checkSignal(options?.signal, action);
+}
+
+async function runUntil<T>(
+  at: number,
+  fn: TimeoutFunction<T>,
+  outer: AbortSignal | undefined,
+  moveOn: boolean,
+): Promise<T | undefined> {
+  const controller = new AbortController();
+  // The outer signal first: if both have already fired, its reason wins.
+  const unfollow = follow([outer], controller);
+  const deadline = new Deadline(at, (error) => controller.abort(error));
+  try {
+    return await fn({ signal: controller.signal });
+  } catch (error) {
+    const outcome = deadline.translate(error, controller.signal);
+    if (moveOn && outcome === deadline.error) return undefined;
+    throw outcome;
+  } finally {
+    deadline.clear();
+    unfollow();
+  }
+}
