@@ -100,8 +100,7 @@ export function checkBoolean(
   }
 }
 
-/** Throws unless `value` is a non-negative number or Infinity (a duration in ms). */
-export function checkDuration(
+function checkNumber(
   value: unknown,
   action: string,
   parameter: string,
@@ -113,6 +112,15 @@ export function checkDuration(
       }`,
     );
   }
+}
+
+/** Throws unless `value` is a non-negative number or Infinity (a duration in ms). */
+export function checkDuration(
+  value: unknown,
+  action: string,
+  parameter: string,
+): asserts value is number {
+  checkNumber(value, action, parameter);
   if (Number.isNaN(value) || value < 0) {
     throw new RangeError(
       `Cannot ${action} as '${parameter}' must be a non-negative number or Infinity: received ${value}`,
@@ -126,17 +134,9 @@ export function checkTime(
   action: string,
   parameter: string,
 ): asserts value is number {
-  if (typeof value !== "number") {
-    throw new TypeError(
-      `Cannot ${action} as '${parameter}' must be a number: received ${
-        received(value)
-      }`,
-    );
-  }
+  checkNumber(value, action, parameter);
   if (Number.isNaN(value)) {
-    throw new RangeError(
-      `Cannot ${action} as '${parameter}' must not be NaN`,
-    );
+    throw new RangeError(`Cannot ${action} as '${parameter}' must not be NaN`);
   }
 }
 

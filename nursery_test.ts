@@ -18,6 +18,7 @@ import {
   type Task,
   type TaskContext,
 } from "./mod.ts";
+import { untilCancelled } from "./testing/tasks.ts";
 
 /** A task that sleeps `ms` (honouring its signal), logs, and returns `value`. */
 function sleeper<T>(ms: number, value: T, log?: string[]) {
@@ -169,12 +170,9 @@ Deno.test("an outer signal's abort cancels everything and rejects with its reaso
   const reason = new Error("client went away");
   const seen: unknown[] = [];
   const result = Nursery.run(async (nursery) => {
-    nursery.startSoon(async (ctx) => {
-      await delay(60_000, ctx).catch((e) => {
-        seen.push(e);
-        throw e;
-      });
-    });
+    nursery.startSoon(untilCancelled((e) => {
+      seen.push(e);
+    }));
     await delay(60_000, { signal: nursery.signal });
   }, { signal: outer.signal });
   const rejected = assertRejects(() => result);
@@ -222,12 +220,9 @@ Deno.test("a grandchild nursery on its task's signal is cancelled with the tree"
       Nursery.run((child) => {
         child.startSoon((grand) =>
           Nursery.run((grandchild) => {
-            grandchild.startSoon(async (leaf) => {
-              await delay(60_000, leaf).catch((e) => {
-                reasons.push(e);
-                throw e;
-              });
-            });
+            grandchild.startSoon(untilCancelled((e) => {
+              reasons.push(e);
+            }));
           }, { signal: grand.signal })
         );
       }, { signal: ctx.signal })

@@ -11,6 +11,7 @@ import {
 import { delay } from "@std/async";
 import { FakeTime } from "@std/testing/time";
 import { Nursery, shield, type Task, type TaskContext } from "./mod.ts";
+import { untilCancelled } from "./testing/tasks.ts";
 
 Deno.test("shield(): the payment finishes even though the SMS failed", async () => {
   using time = new FakeTime(0);
@@ -52,12 +53,9 @@ Deno.test("shield(): a shielded task's own failure is reported and cancels its s
       await delay(10, ctx);
       throw declined;
     }));
-    n.startSoon(async (ctx) => {
-      await delay(1_000, ctx).catch((e) => {
-        siblingCancelled = true;
-        throw e;
-      });
-    });
+    n.startSoon(untilCancelled(() => {
+      siblingCancelled = true;
+    }));
   });
   const rejected = assertRejects(() => result);
   await time.tickAsync(10);
@@ -72,12 +70,12 @@ Deno.test("shield({ timeout }): a shielded task that outlives its bound fails wi
   let shieldedSaw: unknown;
   const result = Nursery.run((n) => {
     n.startSoon(
-      shield(async (ctx) => {
-        await delay(60_000, ctx).catch((e) => {
+      shield(
+        untilCancelled((e) => {
           shieldedSaw = e;
-          throw e;
-        });
-      }, { timeout: 50 }),
+        }),
+        { timeout: 50 },
+      ),
       { name: "flush" },
     );
     n.startSoon(() => Promise.reject(boom));

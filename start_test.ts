@@ -9,6 +9,7 @@ import {
 import { delay } from "@std/async";
 import { FakeTime } from "@std/testing/time";
 import { Nursery, NurseryClosedError, type StartContext } from "./mod.ts";
+import { untilCancelled } from "./testing/tasks.ts";
 
 Deno.test("start() returns a real server's port before the server task ends", async () => {
   const events: string[] = [];
@@ -116,12 +117,9 @@ Deno.test("after started(), a failure is an ordinary failure of the nursery", as
       await delay(10);
       throw crash;
     });
-    n.startSoon(async (ctx) => {
-      await delay(60_000, ctx).catch((e) => {
-        siblingCancelled = true;
-        throw e;
-      });
-    });
+    n.startSoon(untilCancelled(() => {
+      siblingCancelled = true;
+    }));
   });
   const rejected = assertRejects(() => result);
   await time.tickAsync(10);

@@ -17,6 +17,7 @@ import {
   Nursery,
   type TaskContext,
 } from "./mod.ts";
+import { untilCancelled } from "./testing/tasks.ts";
 
 function assertTimeoutError(error: unknown): asserts error is DOMException {
   assertInstanceOf(error, DOMException);
@@ -51,12 +52,9 @@ Deno.test("Nursery.run(body, { timeout }) is failAfter around the nursery", asyn
   using time = new FakeTime(0);
   let childReason: unknown;
   const result = Nursery.run((n) => {
-    n.startSoon(async (ctx) => {
-      await delay(60_000, ctx).catch((e) => {
-        childReason = e;
-        throw e;
-      });
-    });
+    n.startSoon(untilCancelled((e) => {
+      childReason = e;
+    }));
   }, { timeout: 30 });
   const rejected = assertRejects(() => result);
   await time.tickAsync(30);
@@ -206,12 +204,9 @@ Deno.test("a TimeoutError is a failure to the nursery around it, not a cancellat
   let siblingCancelled = false;
   const result = Nursery.run((n) => {
     n.startSoon(() => failAfter(10, ({ signal }) => delay(60_000, { signal })));
-    n.startSoon(async (ctx) => {
-      await delay(60_000, ctx).catch((e) => {
-        siblingCancelled = true;
-        throw e;
-      });
-    });
+    n.startSoon(untilCancelled(() => {
+      siblingCancelled = true;
+    }));
   });
   const rejected = assertRejects(() => result);
   await time.tickAsync(10);
