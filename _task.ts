@@ -1,6 +1,8 @@
 // Copyright 2026 the @nursery/nursery authors. MIT license.
 import { Cancelled } from "./errors.ts";
 import { isCancellation } from "./_is_cancellation.ts";
+import { callInScope, type Scope } from "./_context.ts";
+import type { Nursery } from "./nursery.ts";
 import type { Task, TaskContext, TaskStatus } from "./task.ts";
 
 /** Told once when a task settles; the owning nursery does its bookkeeping here. */
@@ -11,8 +13,14 @@ export type SettledListener = (task: TaskHandle<unknown>) => void;
  * the AbortController is made only when somebody reads `signal` (a trivial
  * task never does), and the promise behind `then` only when somebody awaits.
  */
-export class TaskHandle<T> implements Task<T> {
+export class TaskHandle<T> implements Task<T>, Scope {
   readonly name: string;
+  /** The nursery the task belongs to. */
+  readonly owner: Nursery;
+  /** When the function was called, on the Date.now() clock (0 while queued). */
+  startedAt = 0;
+  /** Nurseries opened inside this task and still open, for `tree()`. */
+  nurseries: Set<Nursery> | undefined;
   /** Not aborted when its nursery cancels, only by `cancel()` on the task itself. */
   readonly shielded: boolean;
   #status: TaskStatus;
@@ -30,11 +38,13 @@ export class TaskHandle<T> implements Task<T> {
 
   constructor(
     name: string,
+    owner: Nursery,
     shielded: boolean,
     onSettled: SettledListener,
     queued = false,
   ) {
     this.name = name;
+    this.owner = owner;
     this.shielded = shielded;
     this.#onSettled = onSettled;
     this.#status = queued ? "queued" : "running";
@@ -50,6 +60,16 @@ export class TaskHandle<T> implements Task<T> {
       if (this.#cancelRequested) this.#controller.abort(this.#cancelReason);
     }
     return this.#controller.signal;
+  }
+
+  /** The nursery the task belongs to. */
+  get parent(): Nursery {
+    return this.owner;
+  }
+
+  /** A task is its own innermost task scope. */
+  get task(): TaskHandle<unknown> {
+    return this as TaskHandle<unknown>;
   }
 
   /** Whether cancellation was requested (whether or not `signal` was ever made). */
@@ -92,9 +112,11 @@ export class TaskHandle<T> implements Task<T> {
   begin<A>(fn: (argument: A) => T | PromiseLike<T>, argument: A): void {
     this.#status = "running";
     this.#began = true;
+    this.startedAt = Date.now();
     let result: T | PromiseLike<T>;
     try {
-      result = fn(argument);
+      // The task is the current scope for all its code, its awaits included.
+      result = callInScope(this as TaskHandle<unknown>, fn, argument);
     } catch (error) {
       this.#fail(error);
       return;

@@ -60,3 +60,4 @@ export * from "./multi_error.ts";
 export * from "./errors.ts";
 export * from "./shield.ts";
 export * from "./timeout.ts";
+export * from "./current_signal.ts";

@@ -32,6 +32,7 @@ import {
   TaskHandle,
 } from "./_task.ts";
 import { runBounded, shieldedParts } from "./_shielded.ts";
+import { currentScope } from "./_context.ts";
 import { failAfter } from "./timeout.ts";
 import type { Task, TaskContext, TaskFunction } from "./task.ts";
 import {
@@ -79,6 +80,40 @@ export interface NurseryRunOptions {
    * @default {Infinity}
    */
   timeout?: number;
+  /**
+   * How long a cancellation may take before the nursery reports the tasks it
+   * is still waiting for (tasks that ignore their signal), once, through
+   * `onSlowCancel`. It keeps waiting: nothing is abandoned.
+   *
+   * @default {5000}
+   */
+  slowCancelAfter?: number;
+  /**
+   * Receives the slow-cancellation report.
+   *
+   * @default {a function that writes one console.warn}
+   */
+  onSlowCancel?: (report: SlowCancelReport) => void;
+}
+
+/** A task a cancelled nursery is still waiting for, with where it sits. */
+export interface StuckTask {
+  /** The task. */
+  readonly task: Task<unknown>;
+  /** Names from the reporting nursery down to the task, both included. */
+  readonly path: readonly string[];
+}
+
+/** What `onSlowCancel` receives. */
+export interface SlowCancelReport {
+  /** The nursery whose cancellation is slow. */
+  readonly nursery: Nursery;
+  /** Milliseconds since the cancellation began. */
+  readonly elapsed: number;
+  /** The deepest tasks it is still waiting for. */
+  readonly stuck: readonly StuckTask[];
+  /** One line that says all of the above. */
+  readonly message: string;
 }
 
 /** What a task started with {@linkcode Nursery.prototype.start} receives. */
@@ -166,10 +201,17 @@ export class Nursery {
   readonly #failures = new Set<unknown>();
   #cancelled = false;
   #cancelReason: unknown;
-  #outerSignal: AbortSignal | undefined;
+  // The explicit signal option and the implicit parent scope's signal.
+  #outerSignals: AbortSignal[] = [];
   #outerAborted = false;
   #outerReason: unknown;
   #closed = false;
+  #parent: TaskHandle<unknown> | undefined;
+  #startedAt = 0;
+  readonly #slowCancelAfter: number;
+  readonly #onSlowCancel: (report: SlowCancelReport) => void;
+  #slowCancelTimer: ReturnType<typeof setTimeout> | undefined;
+  #cancelledAt = 0;
   #resolveRun!: (value: unknown) => void;
   #rejectRun!: (error: unknown) => void;
   // The concurrency limit: children running now, and those waiting in order.
@@ -179,10 +221,18 @@ export class Nursery {
   #queueHead = 0;
   #pumping = false;
 
-  private constructor(name: string, strict: boolean, limit: number) {
+  private constructor(
+    name: string,
+    strict: boolean,
+    limit: number,
+    slowCancelAfter: number,
+    onSlowCancel: (report: SlowCancelReport) => void,
+  ) {
     this.#name = name;
     this.#strict = strict;
     this.#limit = limit;
+    this.#slowCancelAfter = slowCancelAfter;
+    this.#onSlowCancel = onSlowCancel;
   }
 
   /**
@@ -231,6 +281,20 @@ export class Nursery {
       if (options.timeout !== undefined) {
         checkDuration(options.timeout, "run nursery", "options.timeout");
       }
+      if (options.slowCancelAfter !== undefined) {
+        checkDuration(
+          options.slowCancelAfter,
+          "run nursery",
+          "options.slowCancelAfter",
+        );
+      }
+      if (options.onSlowCancel !== undefined) {
+        checkFunction(
+          options.onSlowCancel,
+          "run nursery",
+          "options.onSlowCancel",
+        );
+      }
     } catch (error) {
       return Promise.reject(error);
     }
@@ -240,6 +304,8 @@ export class Nursery {
       strict = false,
       concurrency = Infinity,
       timeout = Infinity,
+      slowCancelAfter = 5_000,
+      onSlowCancel = warnSlowCancel,
     } = options;
     if (timeout !== Infinity) {
       return failAfter(
@@ -252,11 +318,42 @@ export class Nursery {
       );
     }
     return new Promise<T>((resolve, reject) => {
-      const nursery = new Nursery(name, strict, concurrency);
+      const nursery = new Nursery(
+        name,
+        strict,
+        concurrency,
+        slowCancelAfter,
+        onSlowCancel,
+      );
       nursery.#resolveRun = resolve as (value: unknown) => void;
       nursery.#rejectRun = reject;
       nursery.#open(body, signal);
     });
+  }
+
+  /**
+   * The nursery whose task is running now: the one whose body or child the
+   * calling code belongs to, or `undefined` outside any nursery (and on
+   * runtimes without `AsyncLocalStorage`).
+   *
+   * @returns The current nursery, or `undefined`.
+   *
+   * @example Starting a sibling from deep inside a task
+   * ```ts
+   * import { Nursery } from "@nursery/nursery";
+   * import { assertStrictEquals } from "@std/assert";
+   *
+   * await Nursery.run((nursery) => {
+   *   nursery.startSoon(async () => {
+   *     await Promise.resolve();
+   *     assertStrictEquals(Nursery.current(), nursery);
+   *   });
+   * });
+   * assertStrictEquals(Nursery.current(), undefined);
+   * ```
+   */
+  static current(): Nursery | undefined {
+    return currentScope()?.task?.owner;
   }
 
   /** The nursery's name, given or derived from the body function's name. */
@@ -277,6 +374,48 @@ export class Nursery {
   /** Whether the nursery has finished; a closed nursery starts no tasks. */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /**
+   * The task this nursery was opened in (its implicit parent), if any.
+   * Cancelling that task, or anything above it, cancels this nursery.
+   */
+  get parent(): Task<unknown> | undefined {
+    return this.#parent;
+  }
+
+  /**
+   * The live tree below this nursery as indented text: one line per nursery
+   * and task, with its name, its status and how long it has run. Nurseries
+   * opened inside a task appear under that task.
+   *
+   * @returns The rendering, lines separated by `\n`.
+   *
+   * @example Looking at a running tree
+   * ```ts
+   * import { Nursery } from "@nursery/nursery";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const text = await Nursery.run(async function server(nursery) {
+   *   nursery.startSoon(async function accept({ signal }) {
+   *     await new Promise((resolve) => signal.addEventListener("abort", resolve));
+   *   });
+   *   await Promise.resolve();
+   *   const tree = nursery.tree().replace(/\d+ms/g, "_ms");
+   *   nursery.cancel();
+   *   return tree;
+   * });
+   * assertEquals(text, [
+   *   'nursery "server" open _ms',
+   *   '  body "server" running _ms',
+   *   '  task "accept" running _ms',
+   * ].join("\n"));
+   * ```
+   */
+  tree(): string {
+    const lines: string[] = [];
+    this.#render(lines, "", Date.now());
+    return lines.join("\n");
   }
 
   /** The children that have not settled yet (the body excluded). */
@@ -512,6 +651,7 @@ export class Nursery {
     const queued = this.#running >= this.#limit && !this.#cancelled;
     const task = new TaskHandle<T>(
       name ?? (inner.name || "task"),
+      this,
       shielded !== undefined,
       this.#onTaskSettled,
       queued,
@@ -575,26 +715,54 @@ export class Nursery {
     body: (nursery: Nursery) => unknown,
     signal: AbortSignal | undefined,
   ): void {
-    this.#body = new TaskHandle(this.#name, false, this.#onTaskSettled);
-    if (signal !== undefined) {
-      this.#outerSignal = signal;
-      if (signal.aborted) this.#outerAbort();
-      else signal.addEventListener("abort", this.#outerAbort);
+    this.#startedAt = Date.now();
+    this.#body = new TaskHandle(this.#name, this, false, this.#onTaskSettled);
+    // The scope this nursery was opened in is its implicit parent: cancelling
+    // it (or anything above it) cancels the nursery, with no signal passed.
+    const parent = currentScope();
+    if (parent !== undefined) {
+      const task = parent.task;
+      if (task !== undefined) {
+        this.#parent = task;
+        (task.nurseries ??= new Set()).add(this);
+      }
+      this.#follow(parent.signal);
     }
+    if (signal !== undefined && signal !== parent?.signal) this.#follow(signal);
     this.#body.begin(body, this);
   }
 
-  // One listener on the outer signal, whatever the number of tasks.
-  #outerAbort = (): void => {
+  // One listener per outer signal (two at most), whatever the number of tasks.
+  #follow(signal: AbortSignal): void {
+    if (this.#outerAborted) return;
+    if (signal.aborted) this.#abortFromOuter(signal.reason);
+    else {
+      signal.addEventListener("abort", this.#onOuterAbort);
+      this.#outerSignals.push(signal);
+    }
+  }
+
+  #onOuterAbort = (event: Event): void =>
+    this.#abortFromOuter((event.target as AbortSignal).reason);
+
+  #abortFromOuter(reason: unknown): void {
+    if (this.#outerAborted || this.#closed) return;
     this.#outerAborted = true;
-    this.#outerReason = this.#outerSignal!.reason;
-    this.#cancel(this.#outerReason);
-  };
+    this.#outerReason = reason;
+    this.#cancel(reason);
+  }
 
   #cancel(reason: unknown): void {
     if (this.#cancelled || this.#closed) return;
     this.#cancelled = true;
     this.#cancelReason = reason;
+    this.#cancelledAt = Date.now();
+    if (this.#slowCancelAfter !== Infinity) {
+      this.#slowCancelTimer = setTimeout(
+        () => this.#reportSlowCancel(),
+        this.#slowCancelAfter,
+      );
+    }
     this.#body.cancel(reason);
     for (const child of this.#children) {
       if (!child.shielded) child.cancel(reason);
@@ -647,7 +815,14 @@ export class Nursery {
   #close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#outerSignal?.removeEventListener("abort", this.#outerAbort);
+    for (const signal of this.#outerSignals) {
+      signal.removeEventListener("abort", this.#onOuterAbort);
+    }
+    this.#outerSignals = [];
+    this.#parent?.nurseries?.delete(this);
+    if (this.#slowCancelTimer !== undefined) {
+      clearTimeout(this.#slowCancelTimer);
+    }
     const failures = this.#failures;
     if (failures.size > 0) {
       this.#rejectRun(
@@ -663,4 +838,70 @@ export class Nursery {
       this.#rejectRun(this.#cancelReason);
     }
   }
+
+  #render(lines: string[], indent: string, now: number): void {
+    const state = this.#closed
+      ? "closed"
+      : this.#cancelled
+      ? "cancelling"
+      : "open";
+    lines.push(
+      `${indent}nursery ${JSON.stringify(this.#name)} ${state} ${
+        now - this.#startedAt
+      }ms`,
+    );
+    for (const task of this.#liveTasks()) {
+      const kind = task === this.#body ? "body" : "task";
+      const ran = task.began ? now - task.startedAt : 0;
+      lines.push(
+        `${indent}  ${kind} ${
+          JSON.stringify(task.name)
+        } ${task.status} ${ran}ms`,
+      );
+      for (const nested of task.nurseries ?? []) {
+        nested.#render(lines, indent + "    ", now);
+      }
+    }
+  }
+
+  #liveTasks(): TaskHandle<unknown>[] {
+    const tasks = [...this.#children];
+    if (this.#body.live) tasks.unshift(this.#body);
+    return tasks;
+  }
+
+  // The deepest live tasks below this nursery: a task inside which a live
+  // nursery was opened is reported through that nursery's tasks instead.
+  #stuck(path: readonly string[], into: StuckTask[]): void {
+    for (const task of this.#liveTasks()) {
+      const here = [...path, task.name];
+      const nested = [...task.nurseries ?? []].filter((n) => !n.#closed);
+      if (nested.length === 0) into.push({ task, path: here });
+      for (const nursery of nested) {
+        nursery.#stuck([...here, nursery.#name], into);
+      }
+    }
+  }
+
+  #reportSlowCancel(): void {
+    this.#slowCancelTimer = undefined;
+    // A cancelling ancestor that reports too will name these tasks already.
+    for (let up = this.#parent?.owner; up; up = up.#parent?.owner) {
+      if (up.#cancelled && !up.#closed && up.#slowCancelAfter !== Infinity) {
+        return;
+      }
+    }
+    const stuck: StuckTask[] = [];
+    this.#stuck([this.#name], stuck);
+    const elapsed = Date.now() - this.#cancelledAt;
+    const message = `Nursery "${this.#name}" was cancelled ${elapsed} ms ago ` +
+      `and still waits for ${stuck.length} task(s) that have not ended ` +
+      `(do they ignore their signal?): ` +
+      stuck.map((entry) => entry.path.join(" > ")).join("; ");
+    this.#onSlowCancel({ nursery: this, elapsed, stuck, message });
+  }
+}
+
+function warnSlowCancel(report: SlowCancelReport): void {
+  console.warn(report.message);
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { markShielded, runBounded } from "./_shielded.ts";
+import { callInScope, currentScope } from "./_context.ts";
 import { checkDuration, checkFunction, checkOptions } from "./_validate.ts";
 import type { TaskContext } from "./task.ts";
 
@@ -78,11 +79,13 @@ export function shield<C extends TaskContext, T>(
       name: context?.name,
       signal: controller.signal,
     } as C;
-    return await runBounded(
-      fn,
+    // The call is a scope of its own: what it opens is shielded with it.
+    const scope = { signal: controller.signal, task: currentScope()?.task };
+    return await callInScope(
+      scope,
+      (context) =>
+        runBounded(fn, context, timeout, (error) => controller.abort(error)),
       shielded,
-      timeout,
-      (error) => controller.abort(error),
     );
   };
   Object.defineProperty(standalone, "name", { value: fn.name });

@@ -6,6 +6,8 @@
  * @module
  */
 
+import type { Nursery } from "./nursery.ts";
+
 /**
  * Where a task is in its life.
  *
@@ -51,6 +53,8 @@ export type TaskFunction<T> = (context: TaskContext) => T | PromiseLike<T>;
 export interface Task<T> extends PromiseLike<T> {
   /** The task's name, given or derived from its function's name. */
   readonly name: string;
+  /** The nursery the task belongs to. */
+  readonly parent: Nursery;
   /** The signal the task's function sees. */
   readonly signal: AbortSignal;
   /** Where the task is in its life. */

@@ -7,6 +7,7 @@
  */
 import { Deadline } from "./_deadline.ts";
 import { follow } from "./_follow.ts";
+import { callInScope, currentScope } from "./_context.ts";
 import {
   checkDuration,
   checkFunction,
@@ -19,7 +20,9 @@ import {
 export interface TimeoutOptions {
   /**
    * Outer cancellation: when it aborts, the work's signal is aborted with its
-   * reason, and the helper rejects with whatever the work rejects with.
+   * reason, and the helper rejects with whatever the work rejects with. It is
+   * combined with the scope the call runs in (a nursery task, another
+   * timeout): either one aborting cancels the work.
    */
   signal?: AbortSignal;
 }
@@ -224,11 +227,16 @@ async function runUntil<T>(
   moveOn: boolean,
 ): Promise<T | undefined> {
   const controller = new AbortController();
-  // The outer signal first: if both have already fired, its reason wins.
-  const unfollow = follow([outer], controller);
+  // Outer cancellation first (if one has already fired, its reason wins):
+  // the explicit signal and the scope this call runs in, its implicit parent.
+  const parent = currentScope();
+  const unfollow = follow([outer, parent?.signal], controller);
   const deadline = new Deadline(at, (error) => controller.abort(error));
+  // This call is the current scope for fn: nurseries and timeouts inside it
+  // are cancelled by its deadline without being passed its signal.
+  const scope = { signal: controller.signal, task: parent?.task };
   try {
-    return await fn({ signal: controller.signal });
+    return await callInScope(scope, fn, { signal: controller.signal });
   } catch (error) {
     const outcome = deadline.translate(error, controller.signal);
     if (moveOn && outcome === deadline.error) return undefined;

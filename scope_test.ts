@@ -1,0 +1,230 @@
+// Copyright 2026 the @nursery/nursery authors. MIT license.
+// Tasks form a tree without signals passed by hand (AsyncLocalStorage).
+import {
+  assert,
+  assertEquals,
+  assertFalse,
+  assertRejects,
+  assertStrictEquals,
+} from "@std/assert";
+import { delay } from "@std/async";
+import { FakeTime } from "@std/testing/time";
+import {
+  currentSignal,
+  failAfter,
+  moveOnAfter,
+  Nursery,
+  shield,
+  type Task,
+} from "./mod.ts";
+import { untilCancelled } from "./testing/tasks.ts";
+
+Deno.test("a three-level tree with no explicit signals is cancelled from the root, one reason at every level", async () => {
+  using time = new FakeTime(0);
+  const seen: Record<string, unknown> = {};
+  const root = new AbortController();
+  const result = Nursery.run((level1) => {
+    level1.startSoon(untilCancelled((e) => seen.level1 = e));
+    level1.startSoon(() =>
+      Nursery.run((level2) => {
+        level2.startSoon(untilCancelled((e) => seen.level2 = e));
+        level2.startSoon(() =>
+          Nursery.run((level3) => {
+            level3.startSoon(untilCancelled((e) => seen.level3 = e));
+          })
+        );
+      })
+    );
+  }, { signal: root.signal });
+  const rejected = assertRejects(() => result);
+  await time.tickAsync(1);
+  const reason = new Error("shutting down");
+  root.abort(reason);
+  await time.runMicrotasks();
+  assertStrictEquals(await rejected, reason);
+  assertStrictEquals(seen.level1, reason);
+  assertStrictEquals(seen.level2, reason);
+  assertStrictEquals(seen.level3, reason);
+});
+
+Deno.test("cancelling one task reaches the nurseries opened inside it", async () => {
+  using time = new FakeTime(0);
+  let innerReason: unknown;
+  let sibling = "running";
+  const result = Nursery.run(async (n) => {
+    const task = n.startSoon(() =>
+      Nursery.run((inner) => {
+        inner.startSoon(untilCancelled((e) => innerReason = e));
+      })
+    );
+    n.startSoon(async (ctx) => {
+      await delay(10, ctx);
+      sibling = "finished";
+    });
+    await delay(1);
+    task.cancel("just this one");
+    await Promise.resolve(task).catch(() => {});
+    return task.status;
+  });
+  await time.tickAsync(1);
+  await time.tickAsync(9);
+  await time.runMicrotasks();
+  assertEquals(await result, "cancelled");
+  assertEquals(innerReason, "just this one");
+  assertEquals(sibling, "finished");
+});
+
+Deno.test("an explicit signal and the implicit parent are combined: either one cancels", async (t) => {
+  await t.step("the explicit signal aborts", async () => {
+    const explicit = new AbortController();
+    let innerOutcome: unknown;
+    // The inner nursery rejects with its own outer signal's reason; its task
+    // was not cancelled, so to the outer nursery that is a failure.
+    const error = await assertRejects(() =>
+      Nursery.run((n) => {
+        n.startSoon(async () => {
+          const inner = Nursery.run(
+            () => delay(60_000, { signal: currentSignal() }),
+            { signal: explicit.signal },
+          );
+          explicit.abort("explicit");
+          innerOutcome = await inner.catch((e) => e);
+          throw innerOutcome;
+        });
+      })
+    );
+    assertEquals(innerOutcome, "explicit");
+    assertEquals(error, "explicit");
+  });
+  await t.step("the implicit parent is cancelled", async () => {
+    const explicit = new AbortController();
+    const outcome = await Nursery.run(async (n) => {
+      const task = n.startSoon(() =>
+        Nursery.run(() => delay(60_000, { signal: currentSignal() }), {
+          signal: explicit.signal,
+        })
+      );
+      task.cancel("implicit");
+      return await Promise.resolve(task).catch((e) => e);
+    });
+    assertEquals(outcome, "implicit");
+    assertFalse(explicit.signal.aborted);
+  });
+});
+
+Deno.test("a shielded task's nested nursery survives the root's cancellation", async () => {
+  using time = new FakeTime(0);
+  const log: string[] = [];
+  const root = new AbortController();
+  const result = Nursery.run((n) => {
+    n.startSoon(shield(() =>
+      Nursery.run((inner) => {
+        inner.startSoon(async () => {
+          await delay(50, { signal: currentSignal() });
+          log.push(`saved@${Date.now()}`);
+        });
+      })
+    ));
+    n.startSoon(untilCancelled(() => log.push(`cancelled@${Date.now()}`)));
+  }, { signal: root.signal });
+  const rejected = assertRejects(() => result);
+  await time.tickAsync(10);
+  root.abort("stop");
+  await time.tickAsync(40);
+  await time.runMicrotasks();
+  assertEquals(await rejected, "stop");
+  assertEquals(log, ["cancelled@10", "saved@50"]);
+});
+
+Deno.test("currentSignal() is the task's signal in a task, the deadline's in failAfter, undefined outside", async () => {
+  assertEquals(currentSignal(), undefined);
+  await Nursery.run(async (n) => {
+    assertStrictEquals(currentSignal(), n.signal);
+    const task: Task<AbortSignal | undefined> = n.startSoon(async () => {
+      await delay(1);
+      return currentSignal();
+    });
+    assertStrictEquals(await task, task.signal);
+    await failAfter(1_000, async ({ signal }) => {
+      await Promise.resolve();
+      assertStrictEquals(currentSignal(), signal);
+    });
+    assertStrictEquals(currentSignal(), n.signal);
+  });
+  assertEquals(currentSignal(), undefined);
+});
+
+Deno.test("Nursery.current() is the nursery whose task is running", async () => {
+  assertEquals(Nursery.current(), undefined);
+  await Nursery.run(async (outer) => {
+    assertStrictEquals(Nursery.current(), outer);
+    const inner = await Nursery.run(async (inner) => {
+      await delay(1);
+      assertStrictEquals(Nursery.current(), inner);
+      assertStrictEquals(inner.parent?.parent, outer);
+      return inner;
+    });
+    assertStrictEquals(Nursery.current(), outer);
+    assertEquals(inner.closed, true);
+    const task = outer.startSoon(async () => {
+      await null;
+      return Nursery.current();
+    });
+    assertStrictEquals(await task, outer);
+    assertStrictEquals(task.parent, outer);
+  });
+  assertEquals(Nursery.current(), undefined);
+});
+
+Deno.test("nested deadlines without signals: the inner one never extends the outer one", async () => {
+  using time = new FakeTime(0);
+  let innerSaw: unknown;
+  const result = failAfter(100, () =>
+    failAfter(1_000, async () => {
+      await delay(60_000, { signal: currentSignal() }).catch((e) => {
+        innerSaw = e;
+        throw e;
+      });
+    }));
+  const rejected = assertRejects(() => result);
+  await time.tickAsync(100);
+  await time.runMicrotasks();
+  const error = await rejected;
+  assertEquals((error as DOMException).name, "TimeoutError");
+  assertStrictEquals(innerSaw, error);
+});
+
+Deno.test("a timeout cancels a nursery opened inside it without a signal", async () => {
+  using time = new FakeTime(0);
+  const ended: number[] = [];
+  const result = moveOnAfter(30, () =>
+    Nursery.run((n) => {
+      n.startSoon(untilCancelled(() => ended.push(Date.now())));
+      n.startSoon(untilCancelled(() => ended.push(Date.now())));
+    }));
+  await time.tickAsync(30);
+  await time.runMicrotasks();
+  assertEquals(await result, undefined);
+  assertEquals(ended, [30, 30]);
+});
+
+Deno.test("a nested nursery removes its listener on the parent's signal when it ends", async () => {
+  await Nursery.run(async (n) => {
+    const signal = n.signal;
+    let added = 0;
+    let removed = 0;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = ((...args: Parameters<typeof add>) => {
+      added++;
+      add(...args);
+    }) as typeof signal.addEventListener;
+    signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
+      removed++;
+      remove(...args);
+    }) as typeof signal.removeEventListener;
+    for (let i = 0; i < 100; i++) await Nursery.run(() => {});
+    assertEquals([added, removed], [100, 100]);
+    assert(!signal.aborted);
+  });
+});
