@@ -16,8 +16,7 @@ export interface Scope {
 
 interface ScopeStorage {
   getStore(): Scope | undefined;
-  enterWith(scope: Scope | undefined): void;
-  run<R>(scope: Scope, fn: () => R): R;
+  run<A, R>(scope: Scope, fn: (argument: A) => R, argument: A): R;
 }
 
 function loadStorage(): ScopeStorage | undefined {
@@ -36,10 +35,16 @@ function loadStorage(): ScopeStorage | undefined {
   }
 }
 
-const storage = loadStorage();
+const loaded = loadStorage();
+let storage = loaded;
 
-/** Whether scopes travel implicitly on this runtime. */
-export const tracksScopes: boolean = storage !== undefined;
+/**
+ * Turns implicit scopes off or back on, for the benchmark that measures what
+ * they cost (bench/tracking_bench.ts). Not part of the public API.
+ */
+export function setScopeTracking(enabled: boolean): void {
+  storage = enabled ? loaded : undefined;
+}
 
 /** The innermost scope of the code running now, if any. */
 export function currentScope(): Scope | undefined {
@@ -48,22 +53,17 @@ export function currentScope(): Scope | undefined {
 
 /**
  * Calls `fn(argument)` with `scope` current. Promise continuations created
- * while `fn` runs synchronously capture the scope, so it stays current across
- * the function's awaits. `enterWith` and a restore cost less than `run` (about
- * 1.5x against 2.4x the cost of a bare cancellable task, measured here), which
- * matters because every task starts through here.
+ * while `fn` runs capture the scope, so it stays current across the
+ * function's awaits. This is the implicit tree's whole cost: about 0.7 µs per
+ * call in Deno here (`run` measured cheaper than `enterWith` plus a restore),
+ * which is why a nursery can opt out per task (`taskScopes: false`).
  */
 export function callInScope<A, R>(
   scope: Scope,
   fn: (argument: A) => R,
   argument: A,
 ): R {
-  if (storage === undefined) return fn(argument);
-  const previous = storage.getStore();
-  storage.enterWith(scope);
-  try {
-    return fn(argument);
-  } finally {
-    storage.enterWith(previous);
-  }
+  return storage === undefined
+    ? fn(argument)
+    : storage.run(scope, fn, argument);
 }

@@ -89,11 +89,25 @@ export class TaskHandle<T> implements Task<T>, Scope {
 
   cancel(reason: unknown = new Cancelled()): void {
     if (this.#cancelRequested || !this.live) return;
+    // A queued task never runs: it ends here, cancelled with the reason.
+    if (this.#status === "queued") {
+      this.#cancelRequested = true;
+      this.#cancelReason = reason;
+      this.#settle("cancelled", reason);
+    } else this.abortSignal(reason);
+  }
+
+  /**
+   * Aborts the task's signal with `reason`, once, whether or not the task has
+   * settled. A nursery's body needs this: its signal is the nursery's, the
+   * parent of scopes opened inside it, and must abort with the nursery even
+   * after the body returned.
+   */
+  abortSignal(reason: unknown): void {
+    if (this.#cancelRequested) return;
     this.#cancelRequested = true;
     this.#cancelReason = reason;
-    // A queued task never runs: it ends here, cancelled with the reason.
-    if (this.#status === "queued") this.#settle("cancelled", reason);
-    else this.#controller?.abort(reason);
+    this.#controller?.abort(reason);
   }
 
   /**
@@ -108,15 +122,21 @@ export class TaskHandle<T> implements Task<T>, Scope {
   /**
    * Calls `fn(argument)` and follows its outcome. A synchronous throw, or a
    * value returned at once, is the task's outcome, never an exception here.
+   * `scope` (by default the task itself) is the current scope for `fn`'s code.
    */
-  begin<A>(fn: (argument: A) => T | PromiseLike<T>, argument: A): void {
+  begin<A>(
+    fn: (argument: A) => T | PromiseLike<T>,
+    argument: A,
+    scope: Scope | null = this as TaskHandle<unknown>,
+  ): void {
     this.#status = "running";
     this.#began = true;
     this.startedAt = Date.now();
     let result: T | PromiseLike<T>;
     try {
-      // The task is the current scope for all its code, its awaits included.
-      result = callInScope(this as TaskHandle<unknown>, fn, argument);
+      // `scope` is current for all of fn's code, its awaits included; null
+      // means fn runs in the caller's, which is already the right one.
+      result = scope === null ? fn(argument) : callInScope(scope, fn, argument);
     } catch (error) {
       this.#fail(error);
       return;

@@ -7,9 +7,10 @@
 import { currentScope } from "./_context.ts";
 
 /**
- * The signal of the innermost scope running now: the task's signal inside a
- * nursery task, the signal its deadline aborts inside `failAfter` and its
- * kin, or `undefined` outside any scope (and on runtimes without
+ * The signal of the innermost scope running now: inside a nursery task, the
+ * nursery's signal (or the task's own, with `taskScopes: true` or in a
+ * shielded task); inside `failAfter` and its kin, the signal its deadline
+ * aborts; `undefined` outside any scope (and on runtimes without
  * `AsyncLocalStorage`, such as browsers). Deep library code can honour
  * cancellation without a signal threaded through every call.
  *
@@ -25,9 +26,14 @@ import { currentScope } from "./_context.ts";
  *   return currentSignal(); // e.g. fetch(url, { signal: currentSignal() })
  * }
  * await Nursery.run(async (nursery) => {
- *   const task = nursery.startSoon(() => deepHelper());
- *   assertStrictEquals(await task, task.signal);
+ *   // By default a child's code is in its nursery's scope...
+ *   assertStrictEquals(await nursery.startSoon(deepHelper), nursery.signal);
  * });
+ * await Nursery.run(async (nursery) => {
+ *   // ...and with taskScopes: true, in its own.
+ *   const task = nursery.startSoon(deepHelper);
+ *   assertStrictEquals(await task, task.signal);
+ * }, { taskScopes: true });
  * ```
  */
 export function currentSignal(): AbortSignal | undefined {

@@ -47,7 +47,7 @@ Deno.test("a three-level tree with no explicit signals is cancelled from the roo
   assertStrictEquals(seen.level3, reason);
 });
 
-Deno.test("cancelling one task reaches the nurseries opened inside it", async () => {
+Deno.test("taskScopes: true: cancelling one task reaches the nurseries opened inside it", async () => {
   using time = new FakeTime(0);
   let innerReason: unknown;
   let sibling = "running";
@@ -65,7 +65,7 @@ Deno.test("cancelling one task reaches the nurseries opened inside it", async ()
     task.cancel("just this one");
     await Promise.resolve(task).catch(() => {});
     return task.status;
-  });
+  }, { taskScopes: true });
   await time.tickAsync(1);
   await time.tickAsync(9);
   await time.runMicrotasks();
@@ -106,7 +106,7 @@ Deno.test("an explicit signal and the implicit parent are combined: either one c
       );
       task.cancel("implicit");
       return await Promise.resolve(task).catch((e) => e);
-    });
+    }, { taskScopes: true });
     assertEquals(outcome, "implicit");
     assertFalse(explicit.signal.aborted);
   });
@@ -136,7 +136,7 @@ Deno.test("a shielded task's nested nursery survives the root's cancellation", a
   assertEquals(log, ["cancelled@10", "saved@50"]);
 });
 
-Deno.test("currentSignal() is the task's signal in a task, the deadline's in failAfter, undefined outside", async () => {
+Deno.test("currentSignal() with taskScopes: true is the task's signal, the deadline's in failAfter, undefined outside", async () => {
   assertEquals(currentSignal(), undefined);
   await Nursery.run(async (n) => {
     assertStrictEquals(currentSignal(), n.signal);
@@ -150,11 +150,96 @@ Deno.test("currentSignal() is the task's signal in a task, the deadline's in fai
       assertStrictEquals(currentSignal(), signal);
     });
     assertStrictEquals(currentSignal(), n.signal);
-  });
+  }, { taskScopes: true });
   assertEquals(currentSignal(), undefined);
 });
 
-Deno.test("Nursery.current() is the nursery whose task is running", async () => {
+Deno.test("by default a child's code is in its nursery's scope: nursery cancellation reaches what it opens", async () => {
+  using time = new FakeTime(0);
+  let innerReason: unknown;
+  let childSignal: AbortSignal | undefined;
+  const result = Nursery.run(async (n) => {
+    n.startSoon(async () => {
+      await delay(1); // after an await too
+      childSignal = currentSignal();
+      await Nursery.run((inner) => {
+        inner.startSoon(untilCancelled((e) => innerReason = e));
+      });
+    });
+    await delay(5);
+    n.cancel("whole nursery");
+  });
+  await time.tickAsync(1);
+  await time.tickAsync(4);
+  await time.runMicrotasks();
+  assertEquals(await result, undefined); // the body had returned: run resolves
+  assertEquals(innerReason, "whole nursery");
+  assert(childSignal !== undefined);
+});
+
+Deno.test("by default task.cancel() reaches only what the task passed its signal to (the documented trade-off)", async () => {
+  using time = new FakeTime(0);
+  const log: string[] = [];
+  const result = Nursery.run(async (n) => {
+    const task = n.startSoon(async (ctx) => {
+      await Promise.all([
+        // Passed explicitly: cancelled with the task.
+        Nursery.run((inner) => {
+          inner.startSoon(
+            untilCancelled(() => log.push("explicit: cancelled")),
+          );
+        }, { signal: ctx.signal }),
+        // Implicit: belongs to the nursery's scope, not the task's.
+        Nursery.run((inner) => {
+          inner.startSoon(async () => {
+            await delay(10, { signal: currentSignal() });
+            log.push("implicit: finished");
+          });
+        }),
+      ]);
+    });
+    await delay(1);
+    task.cancel("only the task");
+    await Promise.resolve(task).catch(() => {});
+    return task.status;
+  });
+  await time.tickAsync(1);
+  await time.tickAsync(9);
+  await time.runMicrotasks();
+  assertEquals(await result, "cancelled");
+  assertEquals(log, ["explicit: cancelled", "implicit: finished"]);
+});
+
+Deno.test("taskScopes is inherited by nested nurseries, and a child started from outside shares the body's scope", async () => {
+  const seen: [AbortSignal | undefined, AbortSignal][] = [];
+  await Nursery.run(async (outer) => {
+    const task = outer.startSoon(() =>
+      Nursery.run(async (inner) => {
+        const child = inner.startSoon(async () => {
+          await null;
+          return currentSignal();
+        });
+        seen.push([await child, child.signal]);
+      })
+    );
+    await task;
+  }, { taskScopes: true });
+  // Inherited: the inner nursery's child is its own scope.
+  assertStrictEquals(seen[0][0], seen[0][1]);
+  let escaped: Nursery | undefined;
+  let release = () => {};
+  const running = Nursery.run(async (n) => {
+    escaped = n;
+    await new Promise<void>((resolve) => release = resolve);
+  });
+  // Started from code outside the nursery: still runs in the body's scope.
+  const fromOutside = escaped!.startSoon(() => currentSignal());
+  assertStrictEquals(await fromOutside, escaped!.signal);
+  release();
+  await running;
+});
+
+Deno.test("Nursery.current() is the nursery whose task is running; parents link tasks and nurseries", async () => {
   assertEquals(Nursery.current(), undefined);
   await Nursery.run(async (outer) => {
     assertStrictEquals(Nursery.current(), outer);

@@ -20,7 +20,7 @@ Deno.test("tree() renders the live tree of a known nursery exactly", async () =>
     await delay(25);
     text = n.tree();
     n.cancel();
-  }, { concurrency: 2 });
+  }, { taskScopes: true }); // nested nurseries are shown under their task
   await time.tickAsync(10);
   await time.tickAsync(15);
   await time.runMicrotasks();
@@ -64,6 +64,7 @@ Deno.test("a slow cancellation is reported once, naming the deepest stuck task a
     name: "root",
     slowCancelAfter: 1_000,
     onSlowCancel: (report) => reports.push(report),
+    taskScopes: true,
   });
   await time.tickAsync(10);
   await time.tickAsync(999);
@@ -91,6 +92,35 @@ Deno.test("a slow cancellation is reported once, naming the deepest stuck task a
   await time.runMicrotasks();
   // The body had returned before cancel(), so run() resolves with its value.
   assertEquals(await result, undefined);
+});
+
+Deno.test("by default the report still names the deepest stuck task, by the scope it runs in", async () => {
+  using time = new FakeTime(0);
+  const reports: SlowCancelReport[] = [];
+  let release = () => {};
+  const result = Nursery.run((root) => {
+    root.startSoon(function worker() {
+      return Nursery.run((inner) => {
+        inner.startSoon(
+          () => new Promise<void>((resolve) => release = resolve),
+          {
+            name: "stubborn",
+          },
+        );
+      });
+    });
+    root.cancel();
+  }, { name: "root", onSlowCancel: (report) => reports.push(report) });
+  await time.tickAsync(5_000);
+  // Without taskScopes the inner nursery belongs to the root's scope (its
+  // body), and the worker waiting on it is still running too.
+  assertEquals(reports[0].stuck.map((s) => s.path.join(" > ")).sort(), [
+    "root > root > nursery > stubborn",
+    "root > worker",
+  ]);
+  release();
+  await time.runMicrotasks();
+  await result;
 });
 
 Deno.test("the default slow-cancel report is one console.warn after 5 seconds", async () => {

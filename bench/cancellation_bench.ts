@@ -1,0 +1,45 @@
+// Copyright 2026 the @nursery/nursery authors. MIT license.
+// Scenarios 2 and 3: N children sleep on abortable timers (each registers its
+// own abort listener on the signal it was given); then one child fails
+// (fail-fast) or the outer signal aborts (fan-out). Timed until all settled.
+import * as f from "./_fixtures.ts";
+
+for (const n of [10_000, 100_000, 1_000_000]) {
+  const size = `N = ${n.toLocaleString("en-US")}`;
+  const runs = n >= 1_000_000
+    ? { n: 2, warmup: 0 }
+    : n >= 100_000
+    ? { n: 5, warmup: 1 }
+    : {};
+  f.bench(`fail-fast, ${size}`, "floor", () => f.floorFailFast(n), {
+    baseline: true,
+    ...runs,
+  });
+  f.bench(
+    `fail-fast, ${size}`,
+    "@nursery/nursery",
+    () => f.nurseryFailFast(n),
+    runs,
+  );
+  f.bench(`fan-out, ${size}`, "floor", () => f.floorFanOut(n), {
+    baseline: true,
+    ...runs,
+  });
+  f.bench(
+    `fan-out, ${size}`,
+    "@nursery/nursery",
+    () => f.nurseryFanOut(n),
+    runs,
+  );
+  if (n <= 10_000) {
+    // Effection only where it finishes in seconds.
+    f.bench(`fail-fast, ${size}`, "Effection 4", () => f.effectionFailFast(n), {
+      n: 3,
+      warmup: 1,
+    });
+    f.bench(`fan-out, ${size}`, "Effection 4", () => f.effectionFanOut(n), {
+      n: 3,
+      warmup: 1,
+    });
+  }
+}
