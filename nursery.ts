@@ -33,6 +33,7 @@ import {
 } from "./_task.ts";
 import { runBounded, type ShieldedParts, shieldedParts } from "./_shielded.ts";
 import { currentScope } from "./_context.ts";
+import { callBounded } from "./_trampoline.ts";
 import { failAfter } from "./timeout.ts";
 import type { Task, TaskContext, TaskFunction } from "./task.ts";
 import {
@@ -768,7 +769,7 @@ export class Nursery {
       this.#follow(parent.signal);
     }
     if (signal !== undefined && signal !== parent?.signal) this.#follow(signal);
-    this.#body.begin(body, this);
+    callBounded((body) => this.#body.begin(body, this), body);
   }
 
   // One listener per outer signal (two at most), whatever the number of tasks.
@@ -781,8 +782,12 @@ export class Nursery {
     }
   }
 
+  // Bounded: in a deep tree, each level's abort listener cancels the next.
   #onOuterAbort = (event: Event): void =>
-    this.#abortFromOuter((event.target as AbortSignal).reason);
+    callBounded(
+      (reason) => this.#abortFromOuter(reason),
+      (event.target as AbortSignal).reason,
+    );
 
   #abortFromOuter(reason: unknown): void {
     if (this.#outerAborted || this.#closed) return;

@@ -1,0 +1,104 @@
+// Copyright 2026 the @nursery/nursery authors. MIT license.
+/**
+ * `deno task bench:memory`: heap bytes per pending child, after GC, with
+ * N = 100,000 children all waiting on one shared gate, for this library and
+ * for the floor (one AbortController in the parent's Set and one pending
+ * promise per child). Run with `--v8-flags=--expose-gc`.
+ *
+ * @module
+ */
+import { Nursery } from "../mod.ts";
+import { floor } from "./_fixtures.ts";
+import { run, spawn, suspend } from "effection";
+
+const N = 100_000;
+const collect = (globalThis as { gc?: () => void }).gc;
+if (collect === undefined) {
+  throw new Error("Run with --v8-flags=--expose-gc (deno task bench:memory)");
+}
+
+function heap(): number {
+  for (let i = 0; i < 3; i++) collect!();
+  return Deno.memoryUsage().heapUsed;
+}
+
+interface Scenario {
+  name: string;
+  /** Starts N pending children; returns what ends them and the run to await. */
+  start(gate: Promise<void>): { end(): void; done: Promise<unknown> };
+}
+
+const scenarios: Scenario[] = [
+  {
+    name: "floor (AbortController in a Set + pending promise)",
+    start(gate) {
+      return { end() {}, done: floor(N, () => gate) };
+    },
+  },
+  {
+    name: "@nursery/nursery (children never read signal)",
+    start(gate) {
+      const done = Nursery.run((n) => {
+        for (let i = 0; i < N; i++) n.startSoon(() => gate);
+      });
+      return { end() {}, done };
+    },
+  },
+  {
+    name: "@nursery/nursery (children read signal)",
+    start(gate) {
+      const done = Nursery.run((n) => {
+        for (let i = 0; i < N; i++) {
+          n.startSoon(({ signal }) => signal.aborted ? undefined : gate);
+        }
+      });
+      return { end() {}, done };
+    },
+  },
+  {
+    name: "@nursery/nursery, taskScopes: true",
+    start(gate) {
+      const done = Nursery.run((n) => {
+        for (let i = 0; i < N; i++) n.startSoon(() => gate);
+      }, { taskScopes: true });
+      return { end() {}, done };
+    },
+  },
+  {
+    name: "Effection 4 (spawned, suspended)",
+    start() {
+      const task = run(function* () {
+        for (let i = 0; i < N; i++) yield* spawn(() => suspend());
+        yield* suspend();
+      });
+      return { end: () => void task.halt(), done: task.catch(() => {}) };
+    },
+  },
+];
+
+const rows: string[] = [];
+let floorBytes = 0;
+for (const scenario of scenarios) {
+  let open = () => {};
+  const gate = new Promise<void>((resolve) => open = resolve);
+  const before = heap();
+  const running = scenario.start(gate);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const perChild = (heap() - before) / N;
+  open();
+  running.end();
+  await running.done;
+  floorBytes ||= perChild;
+  rows.push(
+    `| ${scenario.name} | ${Math.round(perChild).toLocaleString("en-US")} | ${
+      (perChild / floorBytes).toFixed(2)
+    }x |`,
+  );
+}
+console.log(
+  `Heap bytes per pending child, N = ${
+    N.toLocaleString("en-US")
+  }, ${navigator.userAgent}`,
+);
+console.log("| scenario | bytes per child | vs floor |\n| --- | ---: | ---: |");
+console.log(rows.join("\n"));
