@@ -28,6 +28,9 @@ export class TaskHandle<T> implements Task<T>, Scope {
   #controller: AbortController | undefined;
   #cancelRequested = false;
   #cancelReason: unknown;
+  // Reasons sent after the first (the nursery cancelling a task that was
+  // already cancelled on its own): rejecting with one is a cancellation too.
+  #laterReasons: unknown[] | undefined;
   #outcome: unknown;
   #began = false;
   #promise: Promise<T> | undefined;
@@ -88,7 +91,13 @@ export class TaskHandle<T> implements Task<T>, Scope {
   }
 
   cancel(reason: unknown = new Cancelled()): void {
-    if (this.#cancelRequested || !this.live) return;
+    if (!this.live) return;
+    if (this.#cancelRequested) {
+      if (reason !== this.#cancelReason) {
+        (this.#laterReasons ??= []).push(reason);
+      }
+      return;
+    }
     // A queued task never runs: it ends here, cancelled with the reason.
     if (this.#status === "queued") {
       this.#cancelRequested = true;
@@ -165,7 +174,8 @@ export class TaskHandle<T> implements Task<T>, Scope {
 
   #fail(error: unknown): void {
     const cancelled = this.#cancelRequested &&
-      isCancellation(error, this.#cancelReason);
+      (isCancellation(error, this.#cancelReason) ||
+        (this.#laterReasons?.includes(error) ?? false));
     this.#settle(cancelled ? "cancelled" : "rejected", error);
   }
 

@@ -49,9 +49,15 @@ export class MultiError extends AggregateError {
    *
    * @param errors The failures, each once.
    * @param message Overrides the generated summary.
+   * @throws {TypeError} If `errors` is not iterable or `message` not a string.
    */
   constructor(errors: Iterable<unknown>, message?: string) {
-    const list = Array.from(errors);
+    const list = Array.from(checkIterable(errors, "create MultiError"));
+    if (message !== undefined && typeof message !== "string") {
+      throw new TypeError(
+        `Cannot create MultiError as 'message' must be a string: received ${typeof message}`,
+      );
+    }
     super(list, message ?? describe(list));
     this.name = "MultiError";
     this.#ownStack = this.stack;
@@ -72,6 +78,7 @@ export class MultiError extends AggregateError {
    *
    * @param errors The errors to collapse.
    * @returns `undefined`, the single error, or a new `MultiError`.
+   * @throws {TypeError} If `errors` is not iterable.
    *
    * @example Collapsing
    * ```ts
@@ -88,7 +95,7 @@ export class MultiError extends AggregateError {
    * ```
    */
   static from(errors: Iterable<unknown>): unknown {
-    const leaves = flatten(errors);
+    const leaves = flatten(checkIterable(errors, "collapse errors"));
     if (leaves.length === 0) return undefined;
     if (leaves.length === 1) return leaves[0];
     return new MultiError(leaves);
@@ -101,6 +108,7 @@ export class MultiError extends AggregateError {
    *
    * @param predicate Chooses the errors to take out.
    * @returns `[matching, rest]`, each `undefined`, one error, or a `MultiError`.
+   * @throws {TypeError} If `predicate` is not a function.
    *
    * @example Handling timeouts and re-throwing the rest
    * ```ts
@@ -139,6 +147,20 @@ export class MultiError extends AggregateError {
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.stack ?? String(this);
   }
+}
+
+function checkIterable(errors: unknown, action: string): Iterable<unknown> {
+  if (
+    typeof (errors as Iterable<unknown> | null)?.[Symbol.iterator] !==
+      "function"
+  ) {
+    throw new TypeError(
+      `Cannot ${action} as 'errors' must be iterable: received ${
+        errors === null ? "null" : typeof errors
+      }`,
+    );
+  }
+  return errors as Iterable<unknown>;
 }
 
 function flatten(errors: Iterable<unknown>): unknown[] {

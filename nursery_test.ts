@@ -549,3 +549,21 @@ Deno.test("invalid arguments throw a TypeError naming the parameter", async () =
     nursery.startSoon(() => {});
   });
 });
+
+Deno.test("a task cancelled on its own, then with its nursery, may end with either reason", async () => {
+  const nurseryReason = new Error("nursery cancelled");
+  let status = "";
+  await Nursery.run(async (n) => {
+    const task = n.startSoon(async ({ signal }) => {
+      await new Promise((resolve) => signal.addEventListener("abort", resolve));
+      await Promise.resolve();
+      throw nurseryReason; // what a nested scope of the nursery would throw
+    });
+    task.cancel("task reason");
+    n.cancel(nurseryReason);
+    await Promise.resolve(task).catch(() => {});
+    status = task.status;
+    return "done";
+  }).catch(() => {});
+  assertEquals(status, "cancelled");
+});

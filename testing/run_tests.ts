@@ -4,6 +4,9 @@
  * answers and against the offline stand-ins in `testing/offline_std/`
  * otherwise. Ends with the totals on a line of their own.
  *
+ * `--stress` runs only the property test, with many more cases
+ * (`NURSERY_STRESS_RUNS`, default 5000 there), and none of the other checks.
+ *
  * Environment:
  * - `NURSERY_STD=online|offline` skips the probe and forces a choice.
  * - `NURSERY_JSR_PROBE_MS` bounds the probe (default 5000).
@@ -130,6 +133,17 @@ say(
       (onlineOnly.length ? ` (${onlineOnly.join(", ")})` : ""),
 );
 
+if (Deno.args.includes("--stress")) {
+  const runs = Deno.env.get("NURSERY_STRESS_RUNS") ?? "5000";
+  say(`stress: ${runs} random task trees (NURSERY_STRESS_RUNS)`);
+  const child = new Deno.Command(DENO, {
+    args: ["test", "--allow-env", ...mapArgs, "property_test.ts"],
+    cwd: ROOT,
+    env: { NURSERY_STRESS_RUNS: runs },
+  }).spawn();
+  Deno.exit((await child.status).code);
+}
+
 const failedChecks: string[] = [];
 async function check(label: string, args: string[]): Promise<void> {
   const { ok } = await run(label, args);
@@ -150,6 +164,8 @@ const testRun = await run("tests", [
   "--allow-net=127.0.0.1",
   "--allow-read",
   "--allow-env",
+  // reliability_test.ts measures the heap after garbage collection.
+  "--v8-flags=--expose-gc",
   ...mapArgs,
   "--doc",
   ...tests,
