@@ -2,6 +2,7 @@
 import { Cancelled } from "./errors.ts";
 import { isCancellation } from "./_is_cancellation.ts";
 import { callInScope, type Scope } from "./_context.ts";
+import { callBounded } from "./_trampoline.ts";
 import type { Nursery } from "./nursery.ts";
 import type { Task, TaskContext, TaskStatus } from "./task.ts";
 
@@ -19,8 +20,12 @@ export class TaskHandle<T> implements Task<T>, Scope {
   readonly owner: Nursery;
   /** When the function was called, on the Date.now() clock (0 while queued). */
   startedAt = 0;
-  /** Nurseries opened inside this task and still open, for `tree()`. */
-  nurseries: Set<Nursery> | undefined;
+  /**
+   * Nurseries opened inside this task and still open, each with what
+   * cancels it. The task cancels them directly when its signal aborts: no
+   * listener on the signal, and no AbortController made just for them.
+   */
+  nurseries: Map<Nursery, (reason: unknown) => void> | undefined;
   /** Not aborted when its nursery cancels, only by `cancel()` on the task itself. */
   readonly shielded: boolean;
   #status: TaskStatus;
@@ -117,6 +122,22 @@ export class TaskHandle<T> implements Task<T>, Scope {
     this.#cancelRequested = true;
     this.#cancelReason = reason;
     this.#controller?.abort(reason);
+    this.#cancelNested(reason);
+  }
+
+  /** The signal, if somebody has read it already (never makes it). */
+  get signalIfMade(): AbortSignal | undefined {
+    return this.#controller?.signal;
+  }
+
+  /** The reason the task's signal was aborted with, once it has been. */
+  get abortReason(): unknown {
+    return this.#controller?.signal.reason ?? this.#cancelReason;
+  }
+
+  /** Whether the task's signal has been aborted (without making it). */
+  get aborted(): boolean {
+    return this.#cancelRequested || (this.#controller?.signal.aborted ?? false);
   }
 
   /**
@@ -125,7 +146,15 @@ export class TaskHandle<T> implements Task<T>, Scope {
    * cancellation.
    */
   expire(reason: unknown): void {
-    if (!this.signal.aborted) this.#controller!.abort(reason);
+    if (this.signal.aborted) return;
+    this.#controller!.abort(reason);
+    this.#cancelNested(reason);
+  }
+
+  #cancelNested(reason: unknown): void {
+    if (this.nurseries === undefined) return;
+    // Each level may cancel the next: bounded, so deep trees cannot overflow.
+    for (const cancel of this.nurseries.values()) callBounded(cancel, reason);
   }
 
   /**

@@ -215,12 +215,14 @@ export class Nursery {
   readonly #onTaskSettled = (task: TaskHandle<unknown>) =>
     this.#taskSettled(task);
   #body!: TaskHandle<unknown>;
-  // A Set keeps insertion order and makes the identity dedupe O(1).
-  readonly #failures = new Set<unknown>();
+  // A Set keeps insertion order and makes the identity dedupe O(1); made on
+  // the first failure, as most nurseries never see one.
+  #failures: Set<unknown> | undefined;
   #cancelled = false;
   #cancelReason: unknown;
-  // The explicit signal option and the implicit parent scope's signal.
-  #outerSignals: AbortSignal[] = [];
+  // Signals followed with a listener: the explicit signal option, and the
+  // implicit parent scope's when that is not a task (a timeout's).
+  #outerSignals: AbortSignal[] | undefined;
   #outerAborted = false;
   #outerReason: unknown;
   #closed = false;
@@ -236,7 +238,7 @@ export class Nursery {
   // The concurrency limit: children running now, and those waiting in order.
   readonly #limit: number;
   #running = 0;
-  #queue: QueuedTask[] = [];
+  #queue: QueuedTask[] | undefined;
   #queueHead = 0;
   #pumping = false;
 
@@ -685,7 +687,11 @@ export class Nursery {
     task.startup = startup;
     this.#children.add(task as TaskHandle<unknown>);
     if (queued) {
-      this.#queue.push({ task: task as TaskHandle<unknown>, fn, shielded });
+      (this.#queue ??= []).push({
+        task: task as TaskHandle<unknown>,
+        fn,
+        shielded,
+      });
     } else {
       if (this.#cancelled && !task.shielded) task.cancel(this.#cancelReason);
       this.#begin(task as TaskHandle<unknown>, fn, shielded);
@@ -730,20 +736,19 @@ export class Nursery {
   // settles at once inside #begin comes back here, and the outer loop goes on,
   // so a long queue of synchronous tasks cannot overflow the stack.
   #pump(): void {
-    if (this.#pumping) return;
+    const queue = this.#queue;
+    if (this.#pumping || queue === undefined) return;
     this.#pumping = true;
     try {
-      while (
-        this.#running < this.#limit && this.#queueHead < this.#queue.length
-      ) {
-        const next = this.#queue[this.#queueHead];
-        this.#queue[this.#queueHead++] = undefined!;
+      while (this.#running < this.#limit && this.#queueHead < queue.length) {
+        const next = queue[this.#queueHead];
+        queue[this.#queueHead++] = undefined!;
         if (next.task.status === "queued") {
           this.#begin(next.task, next.fn, next.shielded);
         }
       }
-      if (this.#queueHead === this.#queue.length) {
-        this.#queue = [];
+      if (this.#queueHead === queue.length) {
+        this.#queue = undefined;
         this.#queueHead = 0;
       }
     } finally {
@@ -764,11 +769,21 @@ export class Nursery {
       const task = parent.task;
       if (task !== undefined) {
         this.#parent = task;
-        (task.nurseries ??= new Set()).add(this);
+        (task.nurseries ??= new Map()).set(this, this.#onParentCancel);
       }
-      this.#follow(parent.signal);
+      // A task cancels the nurseries opened in it directly; other scopes (a
+      // timeout's) are followed through their signal.
+      if (parent === task) {
+        if (task.aborted) this.#abortFromOuter(task.abortReason);
+      } else this.#follow(parent.signal);
     }
-    if (signal !== undefined && signal !== parent?.signal) this.#follow(signal);
+    // The explicit signal, unless it is the parent's own (already linked).
+    const parentSignal = parent === undefined
+      ? undefined
+      : parent === parent.task
+      ? parent.task.signalIfMade
+      : parent.signal;
+    if (signal !== undefined && signal !== parentSignal) this.#follow(signal);
     callBounded((body) => this.#body.begin(body, this), body);
   }
 
@@ -778,16 +793,15 @@ export class Nursery {
     if (signal.aborted) this.#abortFromOuter(signal.reason);
     else {
       signal.addEventListener("abort", this.#onOuterAbort);
-      this.#outerSignals.push(signal);
+      (this.#outerSignals ??= []).push(signal);
     }
   }
 
   // Bounded: in a deep tree, each level's abort listener cancels the next.
   #onOuterAbort = (event: Event): void =>
-    callBounded(
-      (reason) => this.#abortFromOuter(reason),
-      (event.target as AbortSignal).reason,
-    );
+    callBounded(this.#onParentCancel, (event.target as AbortSignal).reason);
+
+  #onParentCancel = (reason: unknown): void => this.#abortFromOuter(reason);
 
   #abortFromOuter(reason: unknown): void {
     if (this.#outerAborted || this.#closed) return;
@@ -824,7 +838,7 @@ export class Nursery {
       }
       if (task.began) {
         this.#running--;
-        if (this.#queueHead < this.#queue.length) this.#pump();
+        if (this.#queue !== undefined) this.#pump();
       }
     }
     if (reportFailure) this.#fail(task.outcome, task.name);
@@ -845,6 +859,7 @@ export class Nursery {
 
   #fail(error: unknown, taskName: string): void {
     // The body awaiting a failed child rethrows the same error: report it once.
+    this.#failures ??= new Set();
     if (this.#failures.has(error)) return;
     this.#failures.add(error);
     labelFailure(error, taskName);
@@ -859,16 +874,18 @@ export class Nursery {
   #close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const signal of this.#outerSignals) {
-      signal.removeEventListener("abort", this.#onOuterAbort);
+    if (this.#outerSignals !== undefined) {
+      for (const signal of this.#outerSignals) {
+        signal.removeEventListener("abort", this.#onOuterAbort);
+      }
+      this.#outerSignals = undefined;
     }
-    this.#outerSignals = [];
     this.#parent?.nurseries?.delete(this);
     if (this.#slowCancelTimer !== undefined) {
       clearTimeout(this.#slowCancelTimer);
     }
     const failures = this.#failures;
-    if (failures.size > 0) {
+    if (failures !== undefined) {
       this.#rejectRun(
         failures.size === 1 && !this.#strict
           ? failures.values().next().value
@@ -902,7 +919,7 @@ export class Nursery {
           JSON.stringify(task.name)
         } ${task.status} ${ran}ms`,
       );
-      for (const nested of task.nurseries ?? []) {
+      for (const nested of task.nurseries?.keys() ?? []) {
         nested.#render(lines, indent + "    ", now);
       }
     }
@@ -923,7 +940,9 @@ export class Nursery {
   #stuck(path: readonly string[], into: StuckTask[]): void {
     for (const task of this.#liveTasks()) {
       const here = [...path, task.name];
-      const nested = [...task.nurseries ?? []].filter((n) => !n.#closed);
+      const nested = [...task.nurseries?.keys() ?? []].filter((n) =>
+        !n.#closed
+      );
       if (nested.length === 0 && task.live) into.push({ task, path: here });
       for (const nursery of nested) {
         nursery.#stuck([...here, nursery.#name], into);

@@ -293,23 +293,37 @@ Deno.test("a timeout cancels a nursery opened inside it without a signal", async
   assertEquals(ended, [30, 30]);
 });
 
-Deno.test("a nested nursery removes its listener on the parent's signal when it ends", async () => {
-  await Nursery.run(async (n) => {
+Deno.test("nested nurseries add no listener to a parent task's signal, and leave no trace when done", async () => {
+  await Nursery.run(async function parent(n) {
     const signal = n.signal;
-    let added = 0;
-    let removed = 0;
-    const add = signal.addEventListener.bind(signal);
-    const remove = signal.removeEventListener.bind(signal);
-    signal.addEventListener = ((...args: Parameters<typeof add>) => {
-      added++;
-      add(...args);
-    }) as typeof signal.addEventListener;
-    signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
-      removed++;
-      remove(...args);
-    }) as typeof signal.removeEventListener;
+    const listeners = countListeners(signal);
     for (let i = 0; i < 100; i++) await Nursery.run(() => {});
-    assertEquals([added, removed], [100, 100]);
+    assertEquals(listeners(), [0, 0]);
+    assertEquals(n.tree().split("\n").length, 2); // the nursery and its body
     assert(!signal.aborted);
   });
 });
+
+Deno.test("a nursery inside a timeout scope holds one listener on it and removes it", async () => {
+  await failAfter(1_000, async ({ signal }) => {
+    const listeners = countListeners(signal);
+    for (let i = 0; i < 100; i++) await Nursery.run(() => {});
+    assertEquals(listeners(), [100, 100]);
+  });
+});
+
+function countListeners(signal: AbortSignal): () => [number, number] {
+  let added = 0;
+  let removed = 0;
+  const add = signal.addEventListener.bind(signal);
+  const remove = signal.removeEventListener.bind(signal);
+  signal.addEventListener = ((...args: Parameters<typeof add>) => {
+    added++;
+    add(...args);
+  }) as typeof add;
+  signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
+    removed++;
+    remove(...args);
+  }) as typeof remove;
+  return () => [added, removed];
+}
