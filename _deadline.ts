@@ -12,7 +12,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * controls them; `clear()` must be called when the work settles.
  */
 export class Deadline {
-  readonly error: DOMException;
+  // Made only when the deadline passes: a DOMException costs microseconds,
+  // and most deadlines are cleared first.
+  #error: DOMException | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #onExpire: (error: DOMException) => void;
   #at: number;
@@ -20,8 +22,12 @@ export class Deadline {
   constructor(at: number, onExpire: (error: DOMException) => void) {
     this.#at = at;
     this.#onExpire = onExpire;
-    this.error = new DOMException("The deadline passed", "TimeoutError");
     this.#arm();
+  }
+
+  /** The deadline's `TimeoutError`, once it has passed. */
+  get error(): DOMException | undefined {
+    return this.#error;
   }
 
   clear(): void {
@@ -35,8 +41,10 @@ export class Deadline {
    * cancelled task does; otherwise the error itself.
    */
   translate(error: unknown, signal: AbortSignal): unknown {
-    return signal.reason === this.error && isCancellation(error, this.error)
-      ? this.error
+    const timeout = this.#error;
+    return timeout !== undefined && signal.reason === timeout &&
+        isCancellation(error, timeout)
+      ? timeout
       : error;
   }
 
@@ -45,7 +53,8 @@ export class Deadline {
     const wait = this.#at - Date.now();
     if (wait <= 0) {
       this.#timer = undefined;
-      this.#onExpire(this.error);
+      this.#error = new DOMException("The deadline passed", "TimeoutError");
+      this.#onExpire(this.#error);
     } else {
       this.#timer = setTimeout(() => this.#arm(), Math.min(wait, MAX_TIMER_MS));
     }

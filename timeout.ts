@@ -239,7 +239,9 @@ async function runUntil<T>(
     return await callInScope(scope, fn, { signal: controller.signal });
   } catch (error) {
     const outcome = deadline.translate(error, controller.signal);
-    if (moveOn && outcome === deadline.error) return undefined;
+    if (moveOn && outcome !== undefined && outcome === deadline.error) {
+      return undefined;
+    }
     throw outcome;
   } finally {
     deadline.clear();

@@ -71,7 +71,8 @@ const scenarios: Scenario[] = [
         for (let i = 0; i < N; i++) yield* spawn(() => suspend());
         yield* suspend();
       });
-      return { end: () => void task.halt(), done: task.catch(() => {}) };
+      // halt() resolves once every spawned operation has been torn down.
+      return { end() {}, done: task.halt() };
     },
   },
 ];
@@ -88,6 +89,7 @@ for (const scenario of scenarios) {
   open();
   running.end();
   await running.done;
+  console.error(`measured: ${scenario.name}`);
   floorBytes ||= perChild;
   rows.push(
     `| ${scenario.name} | ${Math.round(perChild).toLocaleString("en-US")} | ${
