@@ -174,9 +174,30 @@ const testRun = await run("tests", [
 const totals = testTotals(testRun.output);
 totals.skipped += probe.ok ? 0 : skippedOffline;
 
+// The compiled JavaScript under Node's and Bun's own test runners.
+const crossRuntime: [string, RegExp, RegExp][] = [
+  ["test:node", /^# pass (\d+)$/m, /^# fail (\d+)$/m],
+  ["test:bun", /^\s*(\d+) pass$/m, /^\s*(\d+) fail$/m],
+];
+const runtimeLines: string[] = [];
+for (const [task, passed, failed] of crossRuntime) {
+  const result = await run(task, ["task", task]);
+  const pass = Number(result.output.match(passed)?.[1] ?? 0);
+  const fail = Number(result.output.match(failed)?.[1] ?? (result.ok ? 0 : 1));
+  totals.passed += pass;
+  totals.failed += fail || (result.ok ? 0 : 1);
+  if (!result.ok) failedChecks.push(task);
+  runtimeLines.push(`${task}: ${pass} passed, ${fail} failed`);
+}
+
+await check("publish dry run", ["publish", "--dry-run", "--allow-dirty"]);
+
 say("");
+for (const line of runtimeLines) say(line);
 if (failedChecks.length > 0) say(`checks failed: ${failedChecks.join(", ")}`);
-else say("checks passed: fmt, lint, type-check, doc lint");
+else {
+  say("checks passed: fmt, lint, type-check, doc lint, publish dry run");
+}
 say(
   `${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`,
 );
