@@ -1,0 +1,74 @@
+// Copyright 2026 the @nursery/nursery authors. MIT license.
+// Every README story in examples/ runs here, so the guide cannot rot.
+import { assertEquals } from "@std/assert";
+import * as fanOut from "./fan_out.ts";
+import * as firstResult from "./first_result.ts";
+import * as payment from "./payment.ts";
+import * as timeouts from "./timeouts.ts";
+import * as startServer from "./start_server.ts";
+import * as map from "./map.ts";
+import * as tree from "./tree.ts";
+import * as multiErrorSplit from "./multi_error_split.ts";
+
+Deno.test("example fan_out: both results, the visit joined", async () => {
+  assertEquals(await fanOut.main(), {
+    user: { path: "/api/user" },
+    cart: { path: "/api/cart" },
+  });
+});
+
+Deno.test("example first_result: the fastest mirror wins, the others are cancelled", async () => {
+  assertEquals(await firstResult.main(), {
+    first: "reply from us",
+    statuses: ["eu: cancelled", "us: fulfilled", "asia: cancelled"],
+  });
+});
+
+Deno.test("example payment: captured despite the SMS failure; email cancelled", async () => {
+  assertEquals(await payment.main(), [
+    "email cancelled",
+    "payment captured",
+    "checkout failed: SMS gateway down",
+  ]);
+});
+
+Deno.test("example timeouts: failAfter cancels, moveOnAfter moves on", async () => {
+  assertEquals(await timeouts.main(), {
+    crawl: "crawl: TimeoutError",
+    cached: "cache too slow: computed instead",
+  });
+});
+
+Deno.test("example start_server: the server answered before it was stopped", async () => {
+  assertEquals(await startServer.main(), "healthy");
+});
+
+Deno.test("example map: results in input order", async () => {
+  assertEquals(await map.main(), [
+    "small-a.png",
+    "small-b.png",
+    "small-c.png",
+    "small-d.png",
+    "small-e.png",
+  ]);
+});
+
+Deno.test("example tree: the live tree, cancelled from the root", async () => {
+  const { tree: text, outcome } = await tree.main() as {
+    tree: string;
+    outcome: string;
+  };
+  assertEquals(outcome, "shut down");
+  assertEquals(text.split("\n"), [
+    'nursery "server" open …ms',
+    '  body "server" running …ms',
+    '  task "handleRequest" running …ms',
+    '    nursery "fanOut" open …ms',
+    '      task "profile-1" running …ms',
+    '      task "profile-2" running …ms',
+  ]);
+});
+
+Deno.test("example multi_error_split: the timeout handled, nothing else failed", async () => {
+  assertEquals(await multiErrorSplit.main(), "handled: search timed out");
+});
