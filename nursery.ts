@@ -46,7 +46,20 @@ import {
   checkSignal,
 } from "./_validate.ts";
 
-/** Options for {@linkcode Nursery.run}. */
+/** Options for {@linkcode Nursery.run}. *
+ * @example Bounding a nursery and limiting it
+ * ```ts
+ * import { Nursery, type NurseryRunOptions } from "@nursery/nursery";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const options: NurseryRunOptions = { name: "import", concurrency: 2, timeout: 5_000 };
+ * const done = await Nursery.run((nursery) => {
+ *   for (let i = 0; i < 5; i++) nursery.startSoon(() => Promise.resolve(i));
+ *   return nursery.name;
+ * }, options);
+ * assertEquals(done, "import");
+ * ```
+ */
 export interface NurseryRunOptions {
   /**
    * Outer cancellation: when it aborts, every task is cancelled and `run`
@@ -113,7 +126,30 @@ export interface NurseryRunOptions {
   taskScopes?: boolean;
 }
 
-/** A task a cancelled nursery is still waiting for, with where it sits. */
+/** A task a cancelled nursery is still waiting for, with where it sits. *
+ * @example Reading a slow-cancellation report
+ * ```ts
+ * import { Nursery, type StuckTask } from "@nursery/nursery";
+ * import { assertEquals } from "@std/assert";
+ *
+ * let stuck: readonly StuckTask[] = [];
+ * let release = () => {};
+ * await Nursery.run((nursery) => {
+ *   nursery.startSoon(() => new Promise<void>((resolve) => release = resolve), {
+ *     name: "ignores-signal",
+ *   });
+ *   nursery.cancel();
+ * }, {
+ *   name: "root",
+ *   slowCancelAfter: 10,
+ *   onSlowCancel: (report) => {
+ *     stuck = report.stuck;
+ *     release();
+ *   },
+ * });
+ * assertEquals(stuck.map((s) => s.path.join(" > ")), ["root > ignores-signal"]);
+ * ```
+ */
 export interface StuckTask {
   /** The task. */
   readonly task: Task<unknown>;
@@ -121,7 +157,27 @@ export interface StuckTask {
   readonly path: readonly string[];
 }
 
-/** What `onSlowCancel` receives. */
+/** What `onSlowCancel` receives. *
+ * @example Logging slow cancellations your own way
+ * ```ts
+ * import { Nursery, type SlowCancelReport } from "@nursery/nursery";
+ * import { assert } from "@std/assert";
+ *
+ * const reports: SlowCancelReport[] = [];
+ * let release = () => {};
+ * await Nursery.run((nursery) => {
+ *   nursery.startSoon(() => new Promise<void>((resolve) => release = resolve));
+ *   nursery.cancel();
+ * }, {
+ *   slowCancelAfter: 10,
+ *   onSlowCancel: (report) => {
+ *     reports.push(report);
+ *     release();
+ *   },
+ * });
+ * assert(reports[0].message.includes("still waits for 1 task(s)"));
+ * ```
+ */
 export interface SlowCancelReport {
   /** The nursery whose cancellation is slow. */
   readonly nursery: Nursery;
@@ -133,7 +189,18 @@ export interface SlowCancelReport {
   readonly message: string;
 }
 
-/** What a task started with {@linkcode Nursery.prototype.start} receives. */
+/** What a task started with {@linkcode Nursery.prototype.start} receives. *
+ * @example A typed readiness handshake
+ * ```ts
+ * import { Nursery, type StartContext } from "@nursery/nursery";
+ * import { assertEquals } from "@std/assert";
+ *
+ * async function listener({ started }: StartContext<{ port: number }>) {
+ *   started({ port: 8080 });
+ * }
+ * assertEquals(await Nursery.run((n) => n.start(listener)), { port: 8080 });
+ * ```
+ */
 export interface StartContext<V> extends TaskContext {
   /**
    * Says the task is ready: `start()` resolves with `value`, and the task
@@ -142,7 +209,16 @@ export interface StartContext<V> extends TaskContext {
   readonly started: (value: V) => void;
 }
 
-/** Options for {@linkcode Nursery.map}. */
+/** Options for {@linkcode Nursery.map}. *
+ * @example A pool of two
+ * ```ts
+ * import { Nursery, type NurseryMapOptions } from "@nursery/nursery";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const options: NurseryMapOptions = { concurrency: 2 };
+ * assertEquals(await Nursery.map([1, 2, 3], (n) => n * 10, options), [10, 20, 30]);
+ * ```
+ */
 export interface NurseryMapOptions {
   /**
    * At most this many calls of `fn` run at once.
@@ -154,7 +230,17 @@ export interface NurseryMapOptions {
   signal?: AbortSignal;
 }
 
-/** What the function given to {@linkcode Nursery.map} receives besides the item. */
+/** What the function given to {@linkcode Nursery.map} receives besides the item. *
+ * @example Using the index and the signal
+ * ```ts
+ * import { type MapContext, Nursery } from "@nursery/nursery";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const label = (item: string, { index, signal }: MapContext) =>
+ *   signal.aborted ? "" : `${index}:${item}`;
+ * assertEquals(await Nursery.map(["a", "b"], label), ["0:a", "1:b"]);
+ * ```
+ */
 export interface MapContext {
   /** Aborted when the map is cancelled (a failure elsewhere, or the outer signal). */
   readonly signal: AbortSignal;
@@ -162,7 +248,17 @@ export interface MapContext {
   readonly index: number;
 }
 
-/** Options for {@linkcode Nursery.prototype.startSoon}. */
+/** Options for {@linkcode Nursery.prototype.startSoon}. *
+ * @example Naming a task
+ * ```ts
+ * import { Nursery, type StartSoonOptions } from "@nursery/nursery";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const options: StartSoonOptions = { name: "fetch-user" };
+ * const name = await Nursery.run((n) => n.startSoon(({ name }) => name, options));
+ * assertEquals(name, "fetch-user");
+ * ```
+ */
 export interface StartSoonOptions {
   /**
    * The task's name, shown in errors.

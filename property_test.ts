@@ -382,7 +382,7 @@ async function check(plan: RootPlan): Promise<void> {
 }
 
 Deno.test("property: random task trees keep every guarantee", async () => {
-  const runs = Number(Deno.env.get("NURSERY_STRESS_RUNS") ?? 100);
+  const runs = Number(Deno.env.get("NURSERY_STRESS_RUNS") ?? 300);
   const seed = Deno.env.get("NURSERY_STRESS_SEED");
   const path = Deno.env.get("NURSERY_STRESS_PATH");
   await fc.assert(fc.asyncProperty(rootPlan, check), {

@@ -9,7 +9,21 @@ import { callInScope, currentScope } from "./_context.ts";
 import { checkDuration, checkFunction, checkOptions } from "./_validate.ts";
 import type { TaskContext } from "./task.ts";
 
-/** Options for {@linkcode shield}. */
+/** Options for {@linkcode shield}. *
+ * @example A shield with a time bound
+ * ```ts
+ * import { Nursery, shield, type ShieldOptions } from "@nursery/nursery";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const options: ShieldOptions = { timeout: 1_000 };
+ * const flushed = await Nursery.run((n) => {
+ *   const task = n.startSoon(shield(() => "flushed", options));
+ *   n.cancel(); // the shielded task is not cancelled
+ *   return task;
+ * });
+ * assertEquals(flushed, "flushed");
+ * ```
+ */
 export interface ShieldOptions {
   /**
    * Bounds the shielded work, so that it cannot hold a cancelled nursery open

@@ -16,6 +16,21 @@ import type { Nursery } from "./nursery.ts";
  * - `fulfilled`: it returned a value.
  * - `rejected`: it failed; the nursery reports the error.
  * - `cancelled`: it ended because it was cancelled; the nursery reports nothing.
+ *
+ * @example Watching a task's life
+ * ```ts
+ * import { Nursery, type TaskStatus } from "@nursery/nursery";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const seen: TaskStatus[] = [];
+ * await Nursery.run(async (nursery) => {
+ *   const task = nursery.startSoon(() => Promise.resolve("done"));
+ *   seen.push(task.status);
+ *   await task;
+ *   seen.push(task.status);
+ * });
+ * assertEquals(seen, ["running", "fulfilled"]);
+ * ```
  */
 export type TaskStatus =
   | "queued"
@@ -28,6 +43,19 @@ export type TaskStatus =
  * What a task function receives. It has the shape of `{ signal }` options, so
  * `fetch(url, context)` and `delay(ms, context)` honour the task's
  * cancellation as they are.
+ *
+ * @example Passing the context to APIs that take `{ signal }`
+ * ```ts
+ * import { Nursery, type TaskContext } from "@nursery/nursery";
+ * import { delay } from "@std/async";
+ * import { assertEquals } from "@std/assert";
+ *
+ * async function poll(ctx: TaskContext): Promise<string> {
+ *   await delay(5, ctx); // delay(ms, { signal }) takes the context as it is
+ *   return ctx.name;
+ * }
+ * assertEquals(await Nursery.run((n) => n.startSoon(poll)), "poll");
+ * ```
  */
 export interface TaskContext {
   /** Aborted when the task is cancelled; its `reason` says why. */
@@ -40,6 +68,18 @@ export interface TaskContext {
  * A function a nursery runs as a task.
  *
  * @typeParam T The task's result.
+ *
+ * @example Typing a reusable task
+ * ```ts
+ * import { Nursery, type TaskFunction } from "@nursery/nursery";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const answer: TaskFunction<number> = async ({ signal }) => {
+ *   signal.throwIfAborted();
+ *   return 42;
+ * };
+ * assertEquals(await Nursery.run((n) => n.startSoon(answer)), 42);
+ * ```
  */
 export type TaskFunction<T> = (context: TaskContext) => T | PromiseLike<T>;
 
@@ -49,6 +89,22 @@ export type TaskFunction<T> = (context: TaskContext) => T | PromiseLike<T>;
  * causes an unhandled rejection: the nursery owns the task's failure.
  *
  * @typeParam T The task's result.
+ *
+ * @example Awaiting and cancelling handles
+ * ```ts
+ * import { Nursery, type Task } from "@nursery/nursery";
+ * import { delay } from "@std/async";
+ * import { assertEquals } from "@std/assert";
+ *
+ * await Nursery.run(async (nursery) => {
+ *   const fast: Task<string> = nursery.startSoon(async () => "fast");
+ *   const slow = nursery.startSoon((ctx) => delay(60_000, ctx));
+ *   slow.cancel(); // this task only; a cancellation, not a failure
+ *   assertEquals(await fast, "fast");
+ *   await Promise.resolve(slow).catch(() => {});
+ *   assertEquals(slow.status, "cancelled");
+ * });
+ * ```
  */
 export interface Task<T> extends PromiseLike<T> {
   /** The task's name, given or derived from its function's name. */

@@ -16,7 +16,17 @@ import {
   checkTime,
 } from "./_validate.ts";
 
-/** Options for the timeout helpers. */
+/** Options for the timeout helpers. *
+ * @example Linking a timeout to a request's signal
+ * ```ts
+ * import { failAfter, type TimeoutOptions } from "@nursery/nursery";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const request = new AbortController();
+ * const options: TimeoutOptions = { signal: request.signal };
+ * assertEquals(await failAfter(1_000, () => "answer", options), "answer");
+ * ```
+ */
 export interface TimeoutOptions {
   /**
    * Outer cancellation: when it aborts, the work's signal is aborted with its
@@ -27,7 +37,17 @@ export interface TimeoutOptions {
   signal?: AbortSignal;
 }
 
-/** What the work bounded by a timeout receives. */
+/** What the work bounded by a timeout receives. *
+ * @example Honouring the deadline's signal
+ * ```ts
+ * import { moveOnAfter, type TimeoutContext } from "@nursery/nursery";
+ * import { delay } from "@std/async";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const slow = ({ signal }: TimeoutContext) => delay(60_000, { signal });
+ * assertEquals(await moveOnAfter(5, slow), undefined);
+ * ```
+ */
 export interface TimeoutContext {
   /** Aborted when the deadline passes (reason: a `TimeoutError`) or the outer signal aborts. */
   readonly signal: AbortSignal;
@@ -37,6 +57,15 @@ export interface TimeoutContext {
  * Work bounded by a timeout.
  *
  * @typeParam T The work's result.
+ *
+ * @example Typing bounded work
+ * ```ts
+ * import { failAfter, type TimeoutFunction } from "@nursery/nursery";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const work: TimeoutFunction<number> = ({ signal }) => signal.aborted ? 0 : 1;
+ * assertEquals(await failAfter(100, work), 1);
+ * ```
  */
 export type TimeoutFunction<T> = (
   context: TimeoutContext,
