@@ -8,13 +8,24 @@ export function received(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "function") return "a function";
   if (typeof value === "object") {
-    return Array.isArray(value) ? "an array" : `an object (${tagOf(value)})`;
+    if (Array.isArray(value)) return "an array";
+    return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
   }
-  return `${typeof value === "bigint" ? `${value}n` : String(value)}`;
+  return typeof value === "bigint" ? `${value}n` : String(value);
 }
 
-function tagOf(value: object): string {
-  return Object.prototype.toString.call(value).slice(8, -1);
+function invalid(
+  ErrorClass: typeof TypeError | typeof RangeError,
+  action: string,
+  parameter: string,
+  rule: string,
+  value: unknown,
+): Error {
+  return new ErrorClass(
+    `Cannot ${action} as '${parameter}' must be ${rule}: received ${
+      received(value)
+    }`,
+  );
 }
 
 /** Throws a TypeError unless `value` is a function. */
@@ -24,26 +35,18 @@ export function checkFunction(
   parameter: string,
 ): asserts value is (...args: never[]) => unknown {
   if (typeof value !== "function") {
-    throw new TypeError(
-      `Cannot ${action} as '${parameter}' must be a function: received ${
-        received(value)
-      }`,
-    );
+    throw invalid(TypeError, action, parameter, "a function", value);
   }
 }
 
-/** Throws a TypeError unless `value` is undefined or a plain options object. */
+/** Throws a TypeError unless `value` is undefined or an options object. */
 export function checkOptions(
   value: unknown,
   action: string,
   parameter = "options",
 ): void {
   if (value !== undefined && (typeof value !== "object" || value === null)) {
-    throw new TypeError(
-      `Cannot ${action} as '${parameter}' must be an object: received ${
-        received(value)
-      }`,
-    );
+    throw invalid(TypeError, action, parameter, "an object", value);
   }
 }
 
@@ -61,13 +64,7 @@ export function checkSignal(
     typeof signal.aborted !== "boolean" ||
     typeof signal.addEventListener !== "function" ||
     typeof signal.removeEventListener !== "function"
-  ) {
-    throw new TypeError(
-      `Cannot ${action} as '${parameter}' must be an AbortSignal: received ${
-        received(value)
-      }`,
-    );
-  }
+  ) throw invalid(TypeError, action, parameter, "an AbortSignal", value);
 }
 
 /** Throws a TypeError unless `value` is undefined or a string. */
@@ -77,11 +74,7 @@ export function checkName(
   parameter = "options.name",
 ): asserts value is string | undefined {
   if (value !== undefined && typeof value !== "string") {
-    throw new TypeError(
-      `Cannot ${action} as '${parameter}' must be a string: received ${
-        received(value)
-      }`,
-    );
+    throw invalid(TypeError, action, parameter, "a string", value);
   }
 }
 
@@ -92,25 +85,7 @@ export function checkBoolean(
   parameter: string,
 ): asserts value is boolean | undefined {
   if (value !== undefined && typeof value !== "boolean") {
-    throw new TypeError(
-      `Cannot ${action} as '${parameter}' must be a boolean: received ${
-        received(value)
-      }`,
-    );
-  }
-}
-
-function checkNumber(
-  value: unknown,
-  action: string,
-  parameter: string,
-): asserts value is number {
-  if (typeof value !== "number") {
-    throw new TypeError(
-      `Cannot ${action} as '${parameter}' must be a number: received ${
-        received(value)
-      }`,
-    );
+    throw invalid(TypeError, action, parameter, "a boolean", value);
   }
 }
 
@@ -120,11 +95,12 @@ export function checkDuration(
   action: string,
   parameter: string,
 ): asserts value is number {
-  checkNumber(value, action, parameter);
+  if (typeof value !== "number") {
+    throw invalid(TypeError, action, parameter, "a number", value);
+  }
   if (Number.isNaN(value) || value < 0) {
-    throw new RangeError(
-      `Cannot ${action} as '${parameter}' must be a non-negative number or Infinity: received ${value}`,
-    );
+    const rule = "a non-negative number or Infinity";
+    throw invalid(RangeError, action, parameter, rule, value);
   }
 }
 
@@ -134,13 +110,15 @@ export function checkTime(
   action: string,
   parameter: string,
 ): asserts value is number {
-  checkNumber(value, action, parameter);
+  if (typeof value !== "number") {
+    throw invalid(TypeError, action, parameter, "a number", value);
+  }
   if (Number.isNaN(value)) {
-    throw new RangeError(`Cannot ${action} as '${parameter}' must not be NaN`);
+    throw invalid(RangeError, action, parameter, "a number, not NaN", value);
   }
 }
 
-/** Throws unless `value` is undefined, a positive integer or Infinity. */
+/** Throws a RangeError unless `value` is undefined, a positive integer or Infinity. */
 export function checkConcurrency(
   value: unknown,
   action: string,
@@ -148,10 +126,7 @@ export function checkConcurrency(
 ): asserts value is number | undefined {
   if (value === undefined || value === Infinity) return;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw new RangeError(
-      `Cannot ${action} as '${parameter}' must be a positive integer or Infinity: received ${
-        received(value)
-      }`,
-    );
+    const rule = "a positive integer or Infinity";
+    throw invalid(RangeError, action, parameter, rule, value);
   }
 }

@@ -18,7 +18,7 @@ import {
   type Task,
   type TaskContext,
 } from "./mod.ts";
-import { untilCancelled } from "./testing/tasks.ts";
+import { countListeners, untilCancelled } from "./testing/helpers.ts";
 
 /** A task that sleeps `ms` (honouring its signal), logs, and returns `value`. */
 function sleeper<T>(ms: number, value: T, log?: string[]) {
@@ -471,18 +471,7 @@ Deno.test("a failed task handle nobody awaits causes no unhandled rejection", as
 Deno.test("the nursery holds one listener on the outer signal and removes it", async () => {
   const outer = new AbortController();
   const signal = outer.signal;
-  let added = 0;
-  let removed = 0;
-  const add = signal.addEventListener.bind(signal);
-  const remove = signal.removeEventListener.bind(signal);
-  signal.addEventListener = ((...args: Parameters<typeof add>) => {
-    added++;
-    add(...args);
-  }) as typeof signal.addEventListener;
-  signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
-    removed++;
-    remove(...args);
-  }) as typeof signal.removeEventListener;
+  const listeners = countListeners(signal);
   await Nursery.run((nursery) => {
     for (let i = 0; i < 1_000; i++) {
       nursery.startSoon(async ({ signal }) => {
@@ -491,8 +480,7 @@ Deno.test("the nursery holds one listener on the outer signal and removes it", a
       });
     }
   }, { signal });
-  assertEquals(added, 1);
-  assertEquals(removed, 1);
+  assertEquals(listeners, { added: 1, removed: 1 });
 });
 
 Deno.test("nursery state: name, signal, cancelled, closed and tasks", async () => {

@@ -17,6 +17,7 @@ import {
   type Task,
   type TaskContext,
 } from "./mod.ts";
+import { countListeners } from "./testing/helpers.ts";
 
 interface TaskPlan {
   delay: number;
@@ -311,17 +312,7 @@ async function check(plan: RootPlan): Promise<void> {
   using time = new FakeTime(0);
   const rec = new Recorder();
   const outer = new AbortController();
-  let listeners = 0;
-  const add = outer.signal.addEventListener.bind(outer.signal);
-  const remove = outer.signal.removeEventListener.bind(outer.signal);
-  outer.signal.addEventListener = ((...args: Parameters<typeof add>) => {
-    listeners++;
-    add(...args);
-  }) as typeof add;
-  outer.signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
-    listeners--;
-    remove(...args);
-  }) as typeof remove;
+  const listeners = countListeners(outer.signal);
   let unhandled = 0;
   const onUnhandled = (event: PromiseRejectionEvent) => {
     unhandled++;
@@ -372,7 +363,11 @@ async function check(plan: RootPlan): Promise<void> {
       assertEquals(outcome.value, "body");
     }
     assertEquals(rec.finallies, rec.started, "a finally block did not run");
-    assertEquals(listeners, 0, "a listener was left on the outer signal");
+    assertEquals(
+      listeners.added,
+      listeners.removed,
+      "a listener was left on the outer signal",
+    );
     assert(!time.next(), "a timer outlived the run");
     await time.runMicrotasks();
     assertEquals(unhandled, 0, "an unhandled rejection was reported");

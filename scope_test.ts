@@ -17,7 +17,7 @@ import {
   shield,
   type Task,
 } from "./mod.ts";
-import { untilCancelled } from "./testing/tasks.ts";
+import { countListeners, untilCancelled } from "./testing/helpers.ts";
 
 Deno.test("a three-level tree with no explicit signals is cancelled from the root, one reason at every level", async () => {
   using time = new FakeTime(0);
@@ -298,7 +298,7 @@ Deno.test("nested nurseries add no listener to a parent task's signal, and leave
     const signal = n.signal;
     const listeners = countListeners(signal);
     for (let i = 0; i < 100; i++) await Nursery.run(() => {});
-    assertEquals(listeners(), [0, 0]);
+    assertEquals(listeners, { added: 0, removed: 0 });
     assertEquals(n.tree().split("\n").length, 2); // the nursery and its body
     assert(!signal.aborted);
   });
@@ -308,22 +308,6 @@ Deno.test("a nursery inside a timeout scope holds one listener on it and removes
   await failAfter(1_000, async ({ signal }) => {
     const listeners = countListeners(signal);
     for (let i = 0; i < 100; i++) await Nursery.run(() => {});
-    assertEquals(listeners(), [100, 100]);
+    assertEquals(listeners, { added: 100, removed: 100 });
   });
 });
-
-function countListeners(signal: AbortSignal): () => [number, number] {
-  let added = 0;
-  let removed = 0;
-  const add = signal.addEventListener.bind(signal);
-  const remove = signal.removeEventListener.bind(signal);
-  signal.addEventListener = ((...args: Parameters<typeof add>) => {
-    added++;
-    add(...args);
-  }) as typeof add;
-  signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
-    removed++;
-    remove(...args);
-  }) as typeof remove;
-  return () => [added, removed];
-}

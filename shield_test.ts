@@ -11,7 +11,7 @@ import {
 import { delay } from "@std/async";
 import { FakeTime } from "@std/testing/time";
 import { Nursery, shield, type Task, type TaskContext } from "./mod.ts";
-import { untilCancelled } from "./testing/tasks.ts";
+import { untilCancelled } from "./testing/helpers.ts";
 
 Deno.test("shield(): the payment finishes even though the SMS failed", async () => {
   using time = new FakeTime(0);

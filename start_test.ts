@@ -9,7 +9,7 @@ import {
 import { delay } from "@std/async";
 import { FakeTime } from "@std/testing/time";
 import { Nursery, NurseryClosedError, type StartContext } from "./mod.ts";
-import { untilCancelled } from "./testing/tasks.ts";
+import { untilCancelled } from "./testing/helpers.ts";
 
 Deno.test("start() returns a real server's port before the server task ends", async () => {
   const events: string[] = [];

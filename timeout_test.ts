@@ -17,7 +17,7 @@ import {
   Nursery,
   type TaskContext,
 } from "./mod.ts";
-import { untilCancelled } from "./testing/tasks.ts";
+import { untilCancelled } from "./testing/helpers.ts";
 
 function assertTimeoutError(error: unknown): asserts error is DOMException {
   assertInstanceOf(error, DOMException);

@@ -3,7 +3,7 @@ import { assertEquals, assertStrictEquals } from "@std/assert";
 import { delay } from "@std/async";
 import { FakeTime } from "@std/testing/time";
 import { Nursery, type SlowCancelReport } from "./mod.ts";
-import { untilCancelled } from "./testing/tasks.ts";
+import { untilCancelled } from "./testing/helpers.ts";
 
 Deno.test("tree() renders the live tree of a known nursery exactly", async () => {
   using time = new FakeTime(1_000);

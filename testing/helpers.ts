@@ -1,0 +1,54 @@
+// Copyright 2026 the @nursery/nursery authors. MIT license.
+/**
+ * What the test files share: task functions and counters.
+ *
+ * @module
+ */
+import { delay } from "@std/async";
+import type { TaskContext } from "../mod.ts";
+
+const AN_HOUR = 60 * 60 * 1_000;
+
+/**
+ * A task that sleeps (honouring its signal) until it is cancelled, tells
+ * `onCancel` why, and rethrows, as a well-behaved task does.
+ */
+export function untilCancelled(
+  onCancel: (reason: unknown, context: TaskContext) => void,
+): (context: TaskContext) => Promise<void> {
+  return async (context) => {
+    try {
+      await delay(AN_HOUR, context);
+    } catch (reason) {
+      onCancel(reason, context);
+      throw reason;
+    }
+  };
+}
+
+/** Listener bookkeeping on one signal, as counted by {@linkcode countListeners}. */
+export interface ListenerCount {
+  /** How many were added. */
+  added: number;
+  /** How many were removed. */
+  removed: number;
+}
+
+/**
+ * Counts the listeners added to and removed from `signal` from now on, by
+ * wrapping the two methods on that one object.
+ */
+export function countListeners(signal: AbortSignal): ListenerCount {
+  const count = { added: 0, removed: 0 };
+  const add = signal.addEventListener.bind(signal);
+  const remove = signal.removeEventListener.bind(signal);
+  signal.addEventListener = ((...args: Parameters<typeof add>) => {
+    count.added++;
+    add(...args);
+  }) as typeof add;
+  signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
+    count.removed++;
+    remove(...args);
+  }) as typeof remove;
+  return count;
+}
