@@ -80,11 +80,6 @@ export class TaskHandle<T> implements Task<T>, Scope {
     return this as TaskHandle<unknown>;
   }
 
-  /** Whether cancellation was requested (whether or not `signal` was ever made). */
-  get cancelRequested(): boolean {
-    return this.#cancelRequested;
-  }
-
   /** Whether the task's function has been called (a queued task's has not). */
   get began(): boolean {
     return this.#began;

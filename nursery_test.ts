@@ -555,3 +555,19 @@ Deno.test("a task cancelled on its own, then with its nursery, may end with eith
   }).catch(() => {});
   assertEquals(status, "cancelled");
 });
+
+Deno.test("a cyclic cause chain is classified without hanging", async () => {
+  const status = await Nursery.run(async (n) => {
+    const task = n.startSoon(async ({ signal }) => {
+      await new Promise((resolve) => signal.addEventListener("abort", resolve));
+      const a: { name: string; cause?: unknown } = { name: "Error" };
+      const b = { name: "Error", cause: a };
+      a.cause = b; // a -> b -> a -> ...
+      throw a;
+    });
+    task.cancel();
+    await Promise.resolve(task).catch(() => {});
+    return task.status;
+  }).catch(() => "rejected as it should: a real failure");
+  assertEquals(status, "rejected as it should: a real failure");
+});

@@ -311,3 +311,18 @@ Deno.test("a nursery inside a timeout scope holds one listener on it and removes
     assertEquals(listeners, { added: 100, removed: 100 });
   });
 });
+
+Deno.test("an explicit signal and the implicit scope both already aborted: the body runs cancelled, once", async () => {
+  const explicit = new AbortController();
+  explicit.abort("explicit first");
+  let bodyCalls = 0;
+  const outcome = await failAfter(0, () =>
+    Nursery.run((n) => {
+      bodyCalls++;
+      n.signal.throwIfAborted();
+    }, { signal: explicit.signal })).catch((e) => e);
+  assertEquals(bodyCalls, 1);
+  // The implicit scope (the expired deadline) is linked first, so its
+  // TimeoutError is the nursery's reason, and failAfter reports it.
+  assertEquals((outcome as DOMException).name, "TimeoutError");
+});

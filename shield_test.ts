@@ -192,3 +192,17 @@ Deno.test("shield() rejects bad arguments with a TypeError or RangeError naming 
     "'options.timeout'",
   );
 });
+
+Deno.test("shield({ timeout }): a function that throws at once fails the task, and clears its timer", async () => {
+  using time = new FakeTime(0);
+  const boom = new TypeError("bad input");
+  const error = await assertRejects(() =>
+    Nursery.run((n) => {
+      n.startSoon(shield(() => {
+        throw boom;
+      }, { timeout: 1_000 }));
+    })
+  );
+  assertStrictEquals(error, boom);
+  assertFalse(time.next()); // no timer left behind
+});
