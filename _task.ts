@@ -191,6 +191,16 @@ export class TaskHandle<T> implements Task<T>, Scope {
     return this.#ensurePromise().then(onfulfilled, onrejected);
   }
 
+  catch<R = never>(
+    onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null,
+  ): Promise<T | R> {
+    return this.#ensurePromise().catch(onrejected);
+  }
+
+  finally(onfinally?: (() => void) | null): Promise<T> {
+    return this.#ensurePromise().finally(onfinally);
+  }
+
   /** The outcome of a settled task: its value, error or cancellation reason. */
   get outcome(): unknown {
     return this.#outcome;

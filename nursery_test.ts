@@ -371,7 +371,7 @@ Deno.test("a rejection is a cancellation only if the task's signal was aborted",
           });
         });
         task.cancel();
-        await Promise.resolve(task).catch(() => {});
+        await task.catch(() => {});
         return task.status;
       });
       assertEquals(result, "cancelled");
@@ -388,7 +388,7 @@ Deno.test("a rejection is a cancellation only if the task's signal was aborted",
           throw new DOMException("fetch aborted", "AbortError");
         });
         task.cancel();
-        await Promise.resolve(task).catch(() => {});
+        await task.catch(() => {});
         return task.status;
       });
       assertEquals(status, "cancelled");
@@ -404,7 +404,7 @@ Deno.test("task.cancel() cancels that task only", async () => {
     const reason = new Error("not needed");
     doomed.cancel(reason);
     doomed.cancel(new Error("ignored"));
-    const error = await Promise.resolve(doomed).catch((e) => e);
+    const error = await doomed.catch((e) => e);
     assertStrictEquals(error, reason);
     assertEquals(doomed.status, "cancelled");
     assertStrictEquals(doomed.signal.reason, reason);
@@ -549,7 +549,7 @@ Deno.test("a task cancelled on its own, then with its nursery, may end with eith
     });
     task.cancel("task reason");
     n.cancel(nurseryReason);
-    await Promise.resolve(task).catch(() => {});
+    await task.catch(() => {});
     status = task.status;
     return "done";
   }).catch(() => {});
@@ -566,8 +566,22 @@ Deno.test("a cyclic cause chain is classified without hanging", async () => {
       throw a;
     });
     task.cancel();
-    await Promise.resolve(task).catch(() => {});
+    await task.catch(() => {});
     return task.status;
   }).catch(() => "rejected as it should: a real failure");
   assertEquals(status, "rejected as it should: a real failure");
+});
+
+Deno.test("a task handle has catch() and finally(), as a promise does", async () => {
+  const boom = new Error("boom");
+  const log: string[] = [];
+  await Nursery.run(async (n) => {
+    const failing = n.startSoon(() => Promise.reject(boom));
+    const caught = await failing.catch((e) => e);
+    assertStrictEquals(caught, boom);
+    const fine = n.startSoon(() => 1);
+    assertEquals(await fine.finally(() => log.push("settled")), 1);
+    n.cancel("stop"); // the failure already cancelled it; run rejects below
+  }).catch(() => {});
+  assertEquals(log, ["settled"]);
 });

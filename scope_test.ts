@@ -63,7 +63,7 @@ Deno.test("taskScopes: true: cancelling one task reaches the nurseries opened in
     });
     await delay(1);
     task.cancel("just this one");
-    await Promise.resolve(task).catch(() => {});
+    await task.catch(() => {});
     return task.status;
   }, { taskScopes: true });
   await time.tickAsync(1);
@@ -105,7 +105,7 @@ Deno.test("an explicit signal and the implicit parent are combined: either one c
         })
       );
       task.cancel("implicit");
-      return await Promise.resolve(task).catch((e) => e);
+      return await task.catch((e) => e);
     }, { taskScopes: true });
     assertEquals(outcome, "implicit");
     assertFalse(explicit.signal.aborted);
@@ -200,7 +200,7 @@ Deno.test("by default task.cancel() reaches only what the task passed its signal
     });
     await delay(1);
     task.cancel("only the task");
-    await Promise.resolve(task).catch(() => {});
+    await task.catch(() => {});
     return task.status;
   });
   await time.tickAsync(1);

@@ -101,7 +101,7 @@ export type TaskFunction<T> = (context: TaskContext) => T | PromiseLike<T>;
  *   const slow = nursery.startSoon((ctx) => delay(60_000, ctx));
  *   slow.cancel(); // this task only; a cancellation, not a failure
  *   assertEquals(await fast, "fast");
- *   await Promise.resolve(slow).catch(() => {});
+ *   await slow.catch(() => {});
  *   assertEquals(slow.status, "cancelled");
  * });
  * ```
@@ -121,4 +121,10 @@ export interface Task<T> extends PromiseLike<T> {
    * was already cancelled.
    */
   cancel(reason?: unknown): void;
+  /** As `Promise.prototype.catch`: handles the task's rejection. */
+  catch<R = never>(
+    onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null,
+  ): Promise<T | R>;
+  /** As `Promise.prototype.finally`: runs once the task has settled. */
+  finally(onfinally?: (() => void) | null): Promise<T>;
 }
