@@ -13,12 +13,21 @@
  *   body's included, is aborted with that reason; shielded tasks excepted.
  * - Every failure is recorded once (by identity), when its task settles. A
  *   rejection is a cancellation, not a failure, only if the task's own signal
- *   was aborted first (see `_is_cancellation.ts`).
- * - The nursery holds one listener on the outer signal, removed when it
- *   closes, and aborts its children itself by walking a `Set`: children never
- *   listen on a shared signal, which would make cancellation O(N²).
+ *   was aborted first (see `_is_cancellation.ts`); a task sent several
+ *   reasons (its own, then its nursery's) accepts any of them.
+ * - The nursery aborts its children itself by walking a `Set`: children never
+ *   listen on a shared signal, which would make cancellation O(N²). It holds
+ *   at most two listeners, on the explicit `signal` and on an implicit parent
+ *   scope that is not a task (a timeout's), removed when it closes; a parent
+ *   task cancels the nurseries opened in it directly.
+ * - The body's scope (and, with `taskScopes`, each task's) is current for the
+ *   code it runs, so nurseries opened there without a signal are its children
+ *   (`_context.ts`). `nursery.signal` aborts whenever the nursery is
+ *   cancelled, even after the body returned, since nested scopes hang on it.
  * - Bookkeeping is registered before user code runs, so a task that throws or
  *   finishes inside `startSoon` is an ordinary outcome.
+ * - Synchronous recursion through nested nurseries is bounded
+ *   (`_trampoline.ts`): deep trees cannot overflow the stack.
  *
  * @module
  */
