@@ -17,7 +17,7 @@ export type SettledListener = (task: TaskHandle<unknown>) => void;
 export class TaskHandle<T> implements Task<T>, Scope {
   readonly name: string;
   /** The nursery the task belongs to. */
-  readonly owner: Nursery;
+  readonly parent: Nursery;
   /** When the function was called, on the Date.now() clock (0 while queued). */
   startedAt = 0;
   /**
@@ -46,13 +46,13 @@ export class TaskHandle<T> implements Task<T>, Scope {
 
   constructor(
     name: string,
-    owner: Nursery,
+    parent: Nursery,
     shielded: boolean,
     onSettled: SettledListener,
     queued = false,
   ) {
     this.name = name;
-    this.owner = owner;
+    this.parent = parent;
     this.shielded = shielded;
     this.#onSettled = onSettled;
     this.#status = queued ? "queued" : "running";
@@ -68,11 +68,6 @@ export class TaskHandle<T> implements Task<T>, Scope {
       if (this.#cancelRequested) this.#controller.abort(this.#cancelReason);
     }
     return this.#controller.signal;
-  }
-
-  /** The nursery the task belongs to. */
-  get parent(): Nursery {
-    return this.owner;
   }
 
   /** A task is its own innermost task scope. */

@@ -356,7 +356,7 @@ export class Nursery {
     taskScopes: boolean | undefined,
   ) {
     // A nested nursery inherits the setting, so one choice at the root holds.
-    const enclosing = currentScope()?.task?.owner;
+    const enclosing = currentScope()?.task?.parent;
     this.#taskScopes = taskScopes ??
       (enclosing === undefined ? false : enclosing.#taskScopes);
     this.#name = name;
@@ -487,7 +487,7 @@ export class Nursery {
    * ```
    */
   static current(): Nursery | undefined {
-    return currentScope()?.task?.owner;
+    return currentScope()?.task?.parent;
   }
 
   /** The nursery's name, given or derived from the body function's name. */
@@ -1058,7 +1058,7 @@ export class Nursery {
   #reportSlowCancel(): void {
     this.#slowCancelTimer = undefined;
     // A cancelling ancestor that reports too will name these tasks already.
-    for (let up = this.#parent?.owner; up; up = up.#parent?.owner) {
+    for (let up = this.#parent?.parent; up; up = up.#parent?.parent) {
       if (up.#cancelled && !up.#closed && up.#slowCancelAfter !== Infinity) {
         return;
       }
