@@ -18,7 +18,11 @@ import {
   type Task,
   type TaskContext,
 } from "./mod.ts";
-import { countListeners, untilCancelled } from "./testing/helpers.ts";
+import {
+  countListeners,
+  countUnhandledRejections,
+  untilCancelled,
+} from "./testing/helpers.ts";
 
 /** A task that sleeps `ms` (honouring its signal), logs, and returns `value`. */
 function sleeper<T>(ms: number, value: T, log?: string[]) {
@@ -439,33 +443,24 @@ Deno.test("a task handle reports name, status and signal", async () => {
 });
 
 Deno.test("a failed task handle nobody awaits causes no unhandled rejection", async () => {
-  let unhandled = 0;
-  const onUnhandled = (event: PromiseRejectionEvent) => {
-    unhandled++;
-    event.preventDefault();
-  };
-  globalThis.addEventListener("unhandledrejection", onUnhandled);
-  try {
-    await assertRejects(() =>
-      Nursery.run((nursery) => {
-        nursery.startSoon(() => Promise.reject(new Error("a")));
-        nursery.startSoon(async () => {
-          await null;
-          throw new Error("b");
-        });
-        nursery.startSoon(({ signal }) =>
-          new Promise((_, reject) =>
-            signal.addEventListener("abort", () => reject(signal.reason))
-          )
-        );
-      })
-    );
-    // Give the runtime a macrotask turn to report anything left unhandled.
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  } finally {
-    globalThis.removeEventListener("unhandledrejection", onUnhandled);
-  }
-  assertEquals(unhandled, 0);
+  using unhandled = countUnhandledRejections();
+  await assertRejects(() =>
+    Nursery.run((nursery) => {
+      nursery.startSoon(() => Promise.reject(new Error("a")));
+      nursery.startSoon(async () => {
+        await null;
+        throw new Error("b");
+      });
+      nursery.startSoon(({ signal }) =>
+        new Promise((_, reject) =>
+          signal.addEventListener("abort", () => reject(signal.reason))
+        )
+      );
+    })
+  );
+  // Give the runtime a macrotask turn to report anything left unhandled.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assertEquals(unhandled.count, 0);
 });
 
 Deno.test("the nursery holds one listener on the outer signal and removes it", async () => {

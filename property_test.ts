@@ -17,7 +17,7 @@ import {
   type Task,
   type TaskContext,
 } from "./mod.ts";
-import { countListeners } from "./testing/helpers.ts";
+import { countListeners, countUnhandledRejections } from "./testing/helpers.ts";
 
 interface TaskPlan {
   delay: number;
@@ -313,67 +313,58 @@ async function check(plan: RootPlan): Promise<void> {
   const rec = new Recorder();
   const outer = new AbortController();
   const listeners = countListeners(outer.signal);
-  let unhandled = 0;
-  const onUnhandled = (event: PromiseRejectionEvent) => {
-    unhandled++;
-    event.preventDefault();
-  };
-  globalThis.addEventListener("unhandledrejection", onUnhandled);
-  try {
-    let outcome: { ok: boolean; value: unknown } | undefined;
-    runNursery(plan.nursery, rec, outer.signal).then(
-      (value) => outcome = { ok: true, value },
-      (value) => outcome = { ok: false, value },
-    );
-    if (plan.outerAbortAt !== undefined) {
-      const reason = new Error("outer abort");
-      rec.reasons.add(reason);
-      setTimeout(() => outer.abort(reason), plan.outerAbortAt);
-    }
-    for (let idle = 0; outcome === undefined && idle < 5;) {
-      idle = (await time.nextAsync()) ? 0 : idle + 1;
-    }
-    await time.runMicrotasks();
-    assert(outcome !== undefined, "run() never settled");
-    assertEquals(rec.problems, []);
-    if (rec.expected.size > 0) {
-      assert(!outcome.ok, "run() resolved although tasks failed");
-      const reported = leaves(outcome.value);
-      assertEquals(
-        reported.length,
-        new Set(reported).size,
-        "an error was reported twice",
-      );
-      const invented = reported.filter((e) => !rec.expected.has(e));
-      const lost = [...rec.expected].filter((e) => !reported.includes(e));
-      assertEquals(
-        invented.map(String),
-        [],
-        "errors reported that no task raised",
-      );
-      assertEquals(lost.map(String), [], "failures that were lost");
-    } else if (!outcome.ok) {
-      const reason = outcome.value;
-      assert(
-        rec.reasons.has(reason) ||
-          (plan.nursery.timeout !== undefined && isTimeoutError(reason)),
-        `run() rejected with ${String(reason)} although nothing failed`,
-      );
-    } else {
-      assertEquals(outcome.value, "body");
-    }
-    assertEquals(rec.finallies, rec.started, "a finally block did not run");
-    assertEquals(
-      listeners.added,
-      listeners.removed,
-      "a listener was left on the outer signal",
-    );
-    assert(!time.next(), "a timer outlived the run");
-    await time.runMicrotasks();
-    assertEquals(unhandled, 0, "an unhandled rejection was reported");
-  } finally {
-    globalThis.removeEventListener("unhandledrejection", onUnhandled);
+  using unhandled = countUnhandledRejections();
+  let outcome: { ok: boolean; value: unknown } | undefined;
+  runNursery(plan.nursery, rec, outer.signal).then(
+    (value) => outcome = { ok: true, value },
+    (value) => outcome = { ok: false, value },
+  );
+  if (plan.outerAbortAt !== undefined) {
+    const reason = new Error("outer abort");
+    rec.reasons.add(reason);
+    setTimeout(() => outer.abort(reason), plan.outerAbortAt);
   }
+  for (let idle = 0; outcome === undefined && idle < 5;) {
+    idle = (await time.nextAsync()) ? 0 : idle + 1;
+  }
+  await time.runMicrotasks();
+  assert(outcome !== undefined, "run() never settled");
+  assertEquals(rec.problems, []);
+  if (rec.expected.size > 0) {
+    assert(!outcome.ok, "run() resolved although tasks failed");
+    const reported = leaves(outcome.value);
+    assertEquals(
+      reported.length,
+      new Set(reported).size,
+      "an error was reported twice",
+    );
+    const invented = reported.filter((e) => !rec.expected.has(e));
+    const lost = [...rec.expected].filter((e) => !reported.includes(e));
+    assertEquals(
+      invented.map(String),
+      [],
+      "errors reported that no task raised",
+    );
+    assertEquals(lost.map(String), [], "failures that were lost");
+  } else if (!outcome.ok) {
+    const reason = outcome.value;
+    assert(
+      rec.reasons.has(reason) ||
+        (plan.nursery.timeout !== undefined && isTimeoutError(reason)),
+      `run() rejected with ${String(reason)} although nothing failed`,
+    );
+  } else {
+    assertEquals(outcome.value, "body");
+  }
+  assertEquals(rec.finallies, rec.started, "a finally block did not run");
+  assertEquals(
+    listeners.added,
+    listeners.removed,
+    "a listener was left on the outer signal",
+  );
+  assert(!time.next(), "a timer outlived the run");
+  await time.runMicrotasks();
+  assertEquals(unhandled.count, 0, "an unhandled rejection was reported");
 }
 
 Deno.test("property: random task trees keep every guarantee", async () => {

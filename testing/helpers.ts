@@ -52,3 +52,31 @@ export function countListeners(signal: AbortSignal): ListenerCount {
   }) as typeof remove;
   return count;
 }
+
+/** Unhandled rejections seen while it is in scope. */
+export interface UnhandledRejections extends Disposable {
+  /** How many were reported so far. */
+  readonly count: number;
+}
+
+/**
+ * Counts `unhandledrejection` events (and keeps them from failing the test
+ * on their own, so the test's assertion says what happened) until disposed:
+ * `using unhandled = countUnhandledRejections();`.
+ */
+export function countUnhandledRejections(): UnhandledRejections {
+  let count = 0;
+  const onUnhandled = (event: PromiseRejectionEvent) => {
+    count++;
+    event.preventDefault();
+  };
+  globalThis.addEventListener("unhandledrejection", onUnhandled);
+  return {
+    get count() {
+      return count;
+    },
+    [Symbol.dispose]() {
+      globalThis.removeEventListener("unhandledrejection", onUnhandled);
+    },
+  };
+}
