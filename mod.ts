@@ -15,6 +15,21 @@
  * `{ signal, name }`, which `fetch`, `delay` from `@std/async` and most
  * libraries accept as they are.
  *
+ * The rest of the toolkit:
+ *
+ * - {@linkcode shield}: work that must finish even when its nursery is
+ *   cancelled (the payment, not the SMS), optionally time-bounded.
+ * - {@linkcode failAfter}, {@linkcode moveOnAfter}, {@linkcode failAt},
+ *   {@linkcode moveOnAt}: timeouts that cancel the work, not just stop
+ *   waiting for it; `Nursery.run(body, { timeout })` for a whole nursery.
+ * - `nursery.start()`: wait until a child is ready (a server listens).
+ * - `Nursery.run(body, { concurrency })` and `Nursery.map`: limits and a
+ *   structured pool.
+ * - Tasks form a tree: nurseries and timeouts opened without a `signal` link
+ *   to the scope they run in; {@linkcode currentSignal}, `Nursery.current()`,
+ *   `nursery.tree()` and a report of tasks that ignore their cancellation.
+ * - {@linkcode MultiError}: several failures as one, with `from` and `split`.
+ *
  * @example A tour
  * ```ts
  * import { Nursery } from "@nursery/nursery";
