@@ -1,28 +1,37 @@
 // Copyright 2026 the @nursery/nursery authors. MIT license.
+import { callBounded } from "./_trampoline.ts";
 
 /**
- * Aborts `controller` with the reason of whichever of `signals` aborts first,
- * at once if one already has. One listener per signal, removed by the
- * returned function, which the caller must call when its scope ends: a
- * long-lived signal (a server's) must not collect listeners.
+ * Calls `onAbort(reason)` once, with the reason of whichever of `signals`
+ * aborts first, at once if one already has. One listener per distinct
+ * signal, removed by the returned function, which the caller must call when
+ * its scope ends: a long-lived signal (a server's) must not collect
+ * listeners. Bounded (`_trampoline.ts`): in a deep tree each level's listener
+ * cancels the next.
  */
 export function follow(
   signals: readonly (AbortSignal | undefined)[],
-  controller: AbortController,
+  onAbort: (reason: unknown) => void,
 ): () => void {
+  let fired = false;
+  const fire = (reason: unknown) => {
+    if (fired) return;
+    fired = true;
+    onAbort(reason);
+  };
+  const listener = (event: Event) =>
+    callBounded(fire, (event.target as AbortSignal).reason);
   const linked: AbortSignal[] = [];
-  const onAbort = (event: Event) =>
-    controller.abort((event.target as AbortSignal).reason);
   for (const signal of signals) {
-    if (signal === undefined || controller.signal.aborted) continue;
+    if (signal === undefined || linked.includes(signal)) continue;
     if (signal.aborted) {
-      controller.abort(signal.reason);
-      continue;
+      fire(signal.reason);
+      break;
     }
-    signal.addEventListener("abort", onAbort);
+    signal.addEventListener("abort", listener);
     linked.push(signal);
   }
   return () => {
-    for (const signal of linked) signal.removeEventListener("abort", onAbort);
+    for (const signal of linked) signal.removeEventListener("abort", listener);
   };
 }

@@ -18,14 +18,19 @@ export class TaskHandle<T> implements Task<T>, Scope {
   readonly name: string;
   /** The nursery the task belongs to. */
   readonly parent: Nursery;
-  /** When the function was called, on the Date.now() clock (0 while queued). */
-  startedAt = 0;
   /**
-   * Nurseries opened inside this task and still open, each with what
-   * cancels it. The task cancels them directly when its signal aborts: no
-   * listener on the signal, and no AbortController made just for them.
+   * When the function was called, on the Date.now() clock; undefined until
+   * then (a queued task, or one cancelled before it could start).
    */
-  nurseries: Map<Nursery, (reason: unknown) => void> | undefined;
+  startedAt: number | undefined;
+  /**
+   * Nurseries opened inside this task and still open, for `tree()`. Those
+   * opened directly in it come with what cancels them: the task cancels them
+   * itself when its signal aborts (no listener on the signal, and no
+   * AbortController made just for them). Those opened in a scope within it
+   * (a timeout's, a shield's) have `null`: that scope decides.
+   */
+  nurseries: Map<Nursery, ((reason: unknown) => void) | null> | undefined;
   /** Not aborted when its nursery cancels, only by `cancel()` on the task itself. */
   readonly shielded: boolean;
   #status: TaskStatus;
@@ -37,7 +42,6 @@ export class TaskHandle<T> implements Task<T>, Scope {
   // already cancelled on its own): rejecting with one is a cancellation too.
   #laterReasons: unknown[] | undefined;
   #outcome: unknown;
-  #began = false;
   #promise: Promise<T> | undefined;
   /** Set while a task started with `start()` has not called `started()`. */
   startup: Startup | undefined;
@@ -73,11 +77,6 @@ export class TaskHandle<T> implements Task<T>, Scope {
   /** A task is its own innermost task scope. */
   get task(): TaskHandle<unknown> {
     return this as TaskHandle<unknown>;
-  }
-
-  /** Whether the task's function has been called (a queued task's has not). */
-  get began(): boolean {
-    return this.#began;
   }
 
   /** Whether the task has not settled yet. */
@@ -144,7 +143,9 @@ export class TaskHandle<T> implements Task<T>, Scope {
   #cancelNested(reason: unknown): void {
     if (this.nurseries === undefined) return;
     // Each level may cancel the next: bounded, so deep trees cannot overflow.
-    for (const cancel of this.nurseries.values()) callBounded(cancel, reason);
+    for (const cancel of this.nurseries.values()) {
+      if (cancel !== null) callBounded(cancel, reason);
+    }
   }
 
   /**
@@ -158,7 +159,6 @@ export class TaskHandle<T> implements Task<T>, Scope {
     scope: Scope | null = this as TaskHandle<unknown>,
   ): void {
     this.#status = "running";
-    this.#began = true;
     this.startedAt = Date.now();
     let result: T | PromiseLike<T>;
     try {

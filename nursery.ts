@@ -43,6 +43,7 @@ import {
 import { runBounded, type ShieldedParts, shieldedParts } from "./_shielded.ts";
 import { currentScope } from "./_context.ts";
 import { callBounded } from "./_trampoline.ts";
+import { follow } from "./_follow.ts";
 import { failAfter } from "./timeout.ts";
 import type { Task, TaskContext, TaskFunction } from "./task.ts";
 import {
@@ -55,7 +56,9 @@ import {
   checkSignal,
 } from "./_validate.ts";
 
-/** Options for {@linkcode Nursery.run}. *
+/**
+ * Options for {@linkcode Nursery.run}.
+ *
  * @example Bounding a nursery and limiting it
  * ```ts
  * import { Nursery, type NurseryRunOptions } from "@nursery/nursery";
@@ -135,7 +138,9 @@ export interface NurseryRunOptions {
   taskScopes?: boolean;
 }
 
-/** A task a cancelled nursery is still waiting for, with where it sits. *
+/**
+ * A task a cancelled nursery is still waiting for, with where it sits.
+ *
  * @example Reading a slow-cancellation report
  * ```ts
  * import { Nursery, type StuckTask } from "@nursery/nursery";
@@ -166,7 +171,9 @@ export interface StuckTask {
   readonly path: readonly string[];
 }
 
-/** What `onSlowCancel` receives. *
+/**
+ * What `onSlowCancel` receives.
+ *
  * @example Logging slow cancellations your own way
  * ```ts
  * import { Nursery, type SlowCancelReport } from "@nursery/nursery";
@@ -198,7 +205,9 @@ export interface SlowCancelReport {
   readonly message: string;
 }
 
-/** What a task started with {@linkcode Nursery.prototype.start} receives. *
+/**
+ * What a task started with {@linkcode Nursery.prototype.start} receives.
+ *
  * @example A typed readiness handshake
  * ```ts
  * import { Nursery, type StartContext } from "@nursery/nursery";
@@ -218,7 +227,9 @@ export interface StartContext<V> extends TaskContext {
   readonly started: (value: V) => void;
 }
 
-/** Options for {@linkcode Nursery.map}. *
+/**
+ * Options for {@linkcode Nursery.map}.
+ *
  * @example A pool of two
  * ```ts
  * import { Nursery, type NurseryMapOptions } from "@nursery/nursery";
@@ -239,7 +250,9 @@ export interface NurseryMapOptions {
   signal?: AbortSignal;
 }
 
-/** What the function given to {@linkcode Nursery.map} receives besides the item. *
+/**
+ * What the function given to {@linkcode Nursery.map} receives besides the item.
+ *
  * @example Using the index and the signal
  * ```ts
  * import { type MapContext, Nursery } from "@nursery/nursery";
@@ -257,7 +270,9 @@ export interface MapContext {
   readonly index: number;
 }
 
-/** Options for {@linkcode Nursery.prototype.startSoon}. *
+/**
+ * Options for {@linkcode Nursery.prototype.startSoon}.
+ *
  * @example Naming a task
  * ```ts
  * import { Nursery, type StartSoonOptions } from "@nursery/nursery";
@@ -325,9 +340,9 @@ export class Nursery {
   #failures: Set<unknown> | undefined;
   #cancelled = false;
   #cancelReason: unknown;
-  // Signals followed with a listener: the explicit signal option, and the
-  // implicit parent scope's when that is not a task (a timeout's).
-  #outerSignals: AbortSignal[] | undefined;
+  // Removes the listeners on the explicit signal and on an implicit parent
+  // scope that is not a task (see #open); undefined when there are none.
+  #unfollow: (() => void) | undefined;
   #outerAborted = false;
   #outerReason: unknown;
   #closed = false;
@@ -869,44 +884,31 @@ export class Nursery {
     this.#body = new TaskHandle(this.#name, this, false, this.#onTaskSettled);
     // The scope this nursery was opened in is its implicit parent: cancelling
     // it (or anything above it) cancels the nursery, with no signal passed.
+    // A task cancels the nurseries opened directly in it itself; any other
+    // scope (a timeout's, a shield's) is followed through its signal.
     const parent = currentScope();
-    if (parent !== undefined) {
-      const task = parent.task;
-      if (task !== undefined) {
-        this.#parent = task;
-        (task.nurseries ??= new Map()).set(this, this.#onParentCancel);
-      }
-      // A task cancels the nurseries opened in it directly; other scopes (a
-      // timeout's) are followed through their signal.
-      if (parent === task) {
-        if (task.aborted) this.#abortFromOuter(task.abortReason);
-      } else this.#follow(parent.signal);
+    const task = parent?.task;
+    const direct = task !== undefined && parent === task;
+    if (task !== undefined) {
+      this.#parent = task;
+      (task.nurseries ??= new Map()).set(
+        this,
+        direct ? this.#onOuterAbort : null,
+      );
+      if (direct && task.aborted) this.#abortFromOuter(task.abortReason);
     }
-    // The explicit signal, unless it is the parent's own (already linked).
-    const parentSignal = parent === undefined
+    const scopeSignal = direct ? undefined : parent?.signal;
+    // The explicit signal too, unless it is the parent task's own.
+    const explicit = direct && signal === task.signalIfMade
       ? undefined
-      : parent === parent.task
-      ? parent.task.signalIfMade
-      : parent.signal;
-    if (signal !== undefined && signal !== parentSignal) this.#follow(signal);
+      : signal;
+    if (scopeSignal !== undefined || explicit !== undefined) {
+      this.#unfollow = follow([scopeSignal, explicit], this.#onOuterAbort);
+    }
     callBounded((body) => this.#body.begin(body, this), body);
   }
 
-  // One listener per outer signal (two at most), whatever the number of tasks.
-  #follow(signal: AbortSignal): void {
-    if (this.#outerAborted) return;
-    if (signal.aborted) this.#abortFromOuter(signal.reason);
-    else {
-      signal.addEventListener("abort", this.#onOuterAbort);
-      (this.#outerSignals ??= []).push(signal);
-    }
-  }
-
-  // Bounded: in a deep tree, each level's abort listener cancels the next.
-  #onOuterAbort = (event: Event): void =>
-    callBounded(this.#onParentCancel, (event.target as AbortSignal).reason);
-
-  #onParentCancel = (reason: unknown): void => this.#abortFromOuter(reason);
+  #onOuterAbort = (reason: unknown): void => this.#abortFromOuter(reason);
 
   #abortFromOuter(reason: unknown): void {
     if (this.#outerAborted || this.#closed) return;
@@ -941,7 +943,7 @@ export class Nursery {
         this.#settleStartup(task, task.startup);
         reportFailure = false;
       }
-      if (task.began) {
+      if (task.startedAt !== undefined) {
         this.#running--;
         if (this.#queue !== undefined) this.#pump();
       }
@@ -979,12 +981,7 @@ export class Nursery {
   #close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#outerSignals !== undefined) {
-      for (const signal of this.#outerSignals) {
-        signal.removeEventListener("abort", this.#onOuterAbort);
-      }
-      this.#outerSignals = undefined;
-    }
+    this.#unfollow?.();
     this.#parent?.nurseries?.delete(this);
     if (this.#slowCancelTimer !== undefined) {
       clearTimeout(this.#slowCancelTimer);
@@ -1018,7 +1015,7 @@ export class Nursery {
     );
     for (const task of this.#liveTasks()) {
       const kind = task === this.#body ? "body" : "task";
-      const ran = task.began ? now - task.startedAt : 0;
+      const ran = task.startedAt === undefined ? 0 : now - task.startedAt;
       lines.push(
         `${indent}  ${kind} ${
           JSON.stringify(task.name)

@@ -9,7 +9,9 @@ import { callInScope, currentScope } from "./_context.ts";
 import { checkDuration, checkFunction, checkOptions } from "./_validate.ts";
 import type { TaskContext } from "./task.ts";
 
-/** Options for {@linkcode shield}. *
+/**
+ * Options for {@linkcode shield}.
+ *
  * @example A shield with a time bound
  * ```ts
  * import { Nursery, shield, type ShieldOptions } from "@nursery/nursery";

@@ -10,7 +10,13 @@ import {
 } from "@std/assert";
 import { delay } from "@std/async";
 import { FakeTime } from "@std/testing/time";
-import { Nursery, shield, type Task, type TaskContext } from "./mod.ts";
+import {
+  currentSignal,
+  Nursery,
+  shield,
+  type Task,
+  type TaskContext,
+} from "./mod.ts";
 import { untilCancelled } from "./testing/helpers.ts";
 
 Deno.test("shield(): the payment finishes even though the SMS failed", async () => {
@@ -205,4 +211,30 @@ Deno.test("shield({ timeout }): a function that throws at once fails the task, a
   );
   assertStrictEquals(error, boom);
   assertFalse(time.next()); // no timer left behind
+});
+
+Deno.test("shield(fn)(ctx) called inside a task shields the nurseries it opens from the task's cancellation", async () => {
+  using time = new FakeTime(0);
+  const log: string[] = [];
+  const result = Nursery.run((n) => {
+    n.startSoon(async (ctx) => {
+      await shield(() =>
+        Nursery.run((inner) => {
+          inner.startSoon(async () => {
+            await delay(50, { signal: currentSignal() });
+            log.push(`saved@${Date.now()}`);
+          });
+        })
+      )(ctx);
+    });
+    n.startSoon(async () => {
+      await delay(10);
+      n.cancel("stop");
+    });
+  });
+  await time.tickAsync(10);
+  await time.tickAsync(40);
+  await time.runMicrotasks();
+  await result;
+  assertEquals(log, ["saved@50"]);
 });

@@ -16,7 +16,9 @@ import {
   checkTime,
 } from "./_validate.ts";
 
-/** Options for the timeout helpers. *
+/**
+ * Options for the timeout helpers.
+ *
  * @example Linking a timeout to a request's signal
  * ```ts
  * import { failAfter, type TimeoutOptions } from "@nursery/nursery";
@@ -37,7 +39,9 @@ export interface TimeoutOptions {
   signal?: AbortSignal;
 }
 
-/** What the work bounded by a timeout receives. *
+/**
+ * What the work bounded by a timeout receives.
+ *
  * @example Honouring the deadline's signal
  * ```ts
  * import { moveOnAfter, type TimeoutContext } from "@nursery/nursery";
@@ -259,7 +263,10 @@ async function runUntil<T>(
   // Outer cancellation first (if one has already fired, its reason wins):
   // the explicit signal and the scope this call runs in, its implicit parent.
   const parent = currentScope();
-  const unfollow = follow([outer, parent?.signal], controller);
+  const unfollow = follow(
+    [outer, parent?.signal],
+    (reason) => controller.abort(reason),
+  );
   const deadline = new Deadline(at, (error) => controller.abort(error));
   // This call is the current scope for fn: nurseries and timeouts inside it
   // are cancelled by its deadline without being passed its signal.
