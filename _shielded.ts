@@ -26,6 +26,7 @@ export function shieldedParts(fn: unknown): ShieldedParts | undefined {
  * Calls `fn(context)` bounded by `timeout` ms: when it passes, `expire` aborts
  * the signal `fn` sees, and if `fn` then ends as a cancelled task does, the
  * outcome is the deadline's `TimeoutError`, a failure (as under `failAfter`).
+ * Unbounded, `fn` is called as it is, so a synchronous outcome stays one.
  */
 export function runBounded<C extends { readonly signal: AbortSignal }, T>(
   fn: (context: C) => T | PromiseLike<T>,
@@ -33,23 +34,23 @@ export function runBounded<C extends { readonly signal: AbortSignal }, T>(
   timeout: number,
   expire: (error: DOMException) => void,
 ): T | PromiseLike<T> {
-  if (timeout === Infinity) return fn(context);
-  const deadline = new Deadline(Date.now() + timeout, expire);
-  let result: T | PromiseLike<T>;
+  return timeout === Infinity
+    ? fn(context)
+    : runUntilDeadline(fn, context, Date.now() + timeout, expire);
+}
+
+async function runUntilDeadline<C extends { readonly signal: AbortSignal }, T>(
+  fn: (context: C) => T | PromiseLike<T>,
+  context: C,
+  at: number,
+  expire: (error: DOMException) => void,
+): Promise<T> {
+  const deadline = new Deadline(at, expire);
   try {
-    result = fn(context);
+    return await fn(context);
   } catch (error) {
-    deadline.clear();
     throw deadline.translate(error, context.signal);
+  } finally {
+    deadline.clear();
   }
-  return Promise.resolve(result).then(
-    (value) => {
-      deadline.clear();
-      return value;
-    },
-    (error) => {
-      deadline.clear();
-      throw deadline.translate(error, context.signal);
-    },
-  );
 }

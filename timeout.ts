@@ -118,13 +118,7 @@ export function failAfter<T>(
   fn: TimeoutFunction<T>,
   options?: TimeoutOptions,
 ): Promise<T> {
-  try {
-    checkDuration(ms, "run failAfter", "ms");
-    checkArguments(fn, options, "run failAfter");
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  return runUntil(Date.now() + ms, fn, options?.signal, false) as Promise<T>;
+  return bounded("failAfter", ms, true, fn, options, false) as Promise<T>;
 }
 
 /**
@@ -159,13 +153,7 @@ export function moveOnAfter<T>(
   fn: TimeoutFunction<T>,
   options?: TimeoutOptions,
 ): Promise<T | undefined> {
-  try {
-    checkDuration(ms, "run moveOnAfter", "ms");
-    checkArguments(fn, options, "run moveOnAfter");
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  return runUntil(Date.now() + ms, fn, options?.signal, true);
+  return bounded("moveOnAfter", ms, true, fn, options, true);
 }
 
 /**
@@ -196,13 +184,7 @@ export function failAt<T>(
   fn: TimeoutFunction<T>,
   options?: TimeoutOptions,
 ): Promise<T> {
-  try {
-    checkTime(deadline, "run failAt", "deadline");
-    checkArguments(fn, options, "run failAt");
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  return runUntil(deadline, fn, options?.signal, false) as Promise<T>;
+  return bounded("failAt", deadline, false, fn, options, false) as Promise<T>;
 }
 
 /**
@@ -234,23 +216,33 @@ export function moveOnAt<T>(
   fn: TimeoutFunction<T>,
   options?: TimeoutOptions,
 ): Promise<T | undefined> {
+  return bounded("moveOnAt", deadline, false, fn, options, true);
+}
+
+// The four helpers differ only in how the deadline is given (`relative`: ms
+// from now, else a time on the Date.now() clock) and in what an expired
+// deadline gives (`moveOn`: undefined, else the TimeoutError). Arguments are
+// checked before anything runs; the deadline is fixed when the call starts.
+function bounded<T>(
+  helper: string,
+  time: number,
+  relative: boolean,
+  fn: TimeoutFunction<T>,
+  options: TimeoutOptions | undefined,
+  moveOn: boolean,
+): Promise<T | undefined> {
+  const action = `run ${helper}`;
   try {
-    checkTime(deadline, "run moveOnAt", "deadline");
-    checkArguments(fn, options, "run moveOnAt");
+    if (relative) checkDuration(time, action, "ms");
+    else checkTime(time, action, "deadline");
+    checkFunction(fn, action, "fn");
+    checkOptions(options, action);
+    checkSignal(options?.signal, action);
   } catch (error) {
     return Promise.reject(error);
   }
-  return runUntil(deadline, fn, options?.signal, true);
-}
-
-function checkArguments(
-  fn: unknown,
-  options: TimeoutOptions | undefined,
-  action: string,
-): void {
-  checkFunction(fn, action, "fn");
-  checkOptions(options, action);
-  checkSignal(options?.signal, action);
+  const at = relative ? Date.now() + time : time;
+  return runUntil(at, fn, options?.signal, moveOn);
 }
 
 async function runUntil<T>(
