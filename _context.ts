@@ -1,25 +1,22 @@
 // Copyright 2026 the @nursery/nursery authors. MIT license.
-// The one place that knows how the current scope travels with asynchronous
-// code: AsyncLocalStorage from node:async_hooks where the runtime has it
-// (Deno, Deno Deploy, Bun, Node), nothing where it does not (a browser: there
-// scopes link only through explicit signals). The TC39 AsyncContext.Variable
-// can replace it here alone.
-import type { TaskHandle } from "./_task.ts";
+// The one place that knows how the current cancel node travels with
+// asynchronous code: AsyncLocalStorage from node:async_hooks where the
+// runtime has it (Deno, Deno Deploy, Bun, Node), and where it does not (a
+// browser) a variable that holds for the synchronous part of each call, so
+// that `failAfter(ms, () => Nursery.run(body))` still links the nursery to
+// the deadline. The TC39 AsyncContext.Variable can replace it here alone.
+import { type CancelNode, openAncestor } from "./_cancel_tree.ts";
 
-/** A cancel scope that code can be running in: a task, or a timeout helper's call. */
-export interface Scope {
-  /** Aborted when the scope is cancelled. */
-  readonly signal: AbortSignal;
-  /** The innermost task around this scope (itself, for a task). */
-  readonly task: TaskHandle<unknown> | undefined;
+interface NodeStorage {
+  getStore(): CancelNode | undefined;
+  run<A, R>(
+    store: CancelNode | undefined,
+    fn: (argument: A) => R,
+    argument: A,
+  ): R;
 }
 
-interface ScopeStorage {
-  getStore(): Scope | undefined;
-  run<A, R>(scope: Scope, fn: (argument: A) => R, argument: A): R;
-}
-
-function loadStorage(): ScopeStorage | undefined {
+function loadStorage(): NodeStorage | undefined {
   try {
     // process.getBuiltinModule (Deno 2, Node >= 20.16, Bun) loads it without a
     // static "node:" import, which would make the module fail in a browser.
@@ -27,7 +24,7 @@ function loadStorage(): ScopeStorage | undefined {
       process?: { getBuiltinModule?: (id: string) => unknown };
     }).process;
     const hooks = process?.getBuiltinModule?.("node:async_hooks") as
-      | { AsyncLocalStorage?: new () => ScopeStorage }
+      | { AsyncLocalStorage?: new () => NodeStorage }
       | undefined;
     return hooks?.AsyncLocalStorage ? new hooks.AsyncLocalStorage() : undefined;
   } catch {
@@ -37,33 +34,51 @@ function loadStorage(): ScopeStorage | undefined {
 
 const loaded = loadStorage();
 let storage = loaded;
+// Without AsyncLocalStorage: the node current for the synchronous part of
+// the innermost callInNode() on the stack.
+let synchronous: CancelNode | undefined;
+
+/** Whether the current node follows asynchronous code (awaits, timers). */
+export function followsAsyncCode(): boolean {
+  return storage !== undefined;
+}
 
 /**
- * Turns implicit scopes off or back on, for the benchmark that measures what
- * they cost (bench/tracking_bench.ts). Not part of the public API.
+ * Turns AsyncLocalStorage off or back on, for the tests and benchmarks that
+ * measure the synchronous fallback. Not part of the public API.
  */
 export function setScopeTracking(enabled: boolean): void {
   storage = enabled ? loaded : undefined;
 }
 
-/** The innermost scope of the code running now, if any. */
-export function currentScope(): Scope | undefined {
-  return storage?.getStore();
+/**
+ * The innermost open node of the code running now, if any: a closed node
+ * (the scope of a callback that outlived its task) gives its nearest open
+ * ancestor.
+ */
+export function currentNode(): CancelNode | undefined {
+  return openAncestor(
+    storage === undefined ? synchronous : storage.getStore(),
+  );
 }
 
 /**
- * Calls `fn(argument)` with `scope` current. Promise continuations created
- * while `fn` runs capture the scope, so it stays current across the
- * function's awaits. This is the implicit tree's whole cost: about 0.7 µs per
- * call in Deno here (`run` measured cheaper than `enterWith` plus a restore),
- * which is why a nursery can opt out per task (`taskScopes: false`).
+ * Calls `fn(argument)` with `node` current (`undefined`: no node, a root).
+ * Promise continuations created while `fn` runs capture the node, so it
+ * stays current across the function's awaits. This one call is the implicit
+ * tree's whole cost per scope.
  */
-export function callInScope<A, R>(
-  scope: Scope,
+export function callInNode<A, R>(
+  node: CancelNode | undefined,
   fn: (argument: A) => R,
   argument: A,
 ): R {
-  return storage === undefined
-    ? fn(argument)
-    : storage.run(scope, fn, argument);
+  if (storage !== undefined) return storage.run(node, fn, argument);
+  const outer = synchronous;
+  synchronous = node;
+  try {
+    return fn(argument);
+  } finally {
+    synchronous = outer;
+  }
 }

@@ -1,62 +1,32 @@
 // Copyright 2026 the @nursery/nursery authors. MIT license.
-import { isCancellation } from "./_is_cancellation.ts";
-
-// setTimeout stores its delay in 32 bits; longer waits are re-armed in steps.
-const MAX_TIMER_MS = 2 ** 31 - 1;
+import type { CancelNode } from "./_cancel_tree.ts";
+import { Timer } from "./_timer.ts";
 
 /**
- * A point on the `Date.now()` clock at which `onExpire` is called with a
- * `TimeoutError`. A deadline already reached expires at once, synchronously,
- * so the work it bounds starts with an aborted signal. Timers are the global
- * `setTimeout`/`clearTimeout`, looked up at each call, so that `FakeTime`
- * controls them; `clear()` must be called when the work settles.
+ * Arms `node`'s deadline: when it passes, the node is cancelled with a
+ * `TimeoutError` (origin "deadline") whose message `describe()` writes then,
+ * since most deadlines are cleared first and a DOMException costs
+ * microseconds. A deadline already passed expires at once, synchronously,
+ * so the work it bounds starts with an aborted signal. `relative`: `time` is
+ * a duration, measured as elapsed time; otherwise a point on the Date.now()
+ * clock. Returns the timer to clear when the work settles.
  */
-export class Deadline {
-  // Made only when the deadline passes: a DOMException costs microseconds,
-  // and most deadlines are cleared first.
-  #error: DOMException | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #onExpire: (error: DOMException) => void;
-  #at: number;
-
-  constructor(at: number, onExpire: (error: DOMException) => void) {
-    this.#at = at;
-    this.#onExpire = onExpire;
-    this.#arm();
+export function armDeadline(
+  node: CancelNode,
+  time: number,
+  relative: boolean,
+  describe: () => string,
+): Timer | undefined {
+  const expire = () =>
+    node.cancel(new DOMException(describe(), "TimeoutError"), "deadline");
+  if (relative ? time <= 0 : time <= Date.now()) {
+    expire();
+    return undefined;
   }
+  return relative ? Timer.after(time, expire) : Timer.at(time, expire);
+}
 
-  /** The deadline's `TimeoutError`, once it has passed. */
-  get error(): DOMException | undefined {
-    return this.#error;
-  }
-
-  clear(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-  }
-
-  /**
-   * What the bounded work's rejection becomes: the deadline's `TimeoutError`
-   * if the deadline is what aborted `signal` and the work ended as a
-   * cancelled task does; otherwise the error itself.
-   */
-  translate(error: unknown, signal: AbortSignal): unknown {
-    const timeout = this.#error;
-    return timeout !== undefined && signal.reason === timeout &&
-        isCancellation(error, timeout)
-      ? timeout
-      : error;
-  }
-
-  #arm(): void {
-    if (this.#at === Infinity) return;
-    const wait = this.#at - Date.now();
-    if (wait <= 0) {
-      this.#timer = undefined;
-      this.#error = new DOMException("The deadline passed", "TimeoutError");
-      this.#onExpire(this.#error);
-    } else {
-      this.#timer = setTimeout(() => this.#arm(), Math.min(wait, MAX_TIMER_MS));
-    }
-  }
+/** How a duration reads in a message: `250 ms`. */
+export function formatMs(ms: number): string {
+  return `${ms.toLocaleString("en-US")} ms`;
 }

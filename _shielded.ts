@@ -1,5 +1,6 @@
 // Copyright 2026 the @nursery/nursery authors. MIT license.
-import { Deadline } from "./_deadline.ts";
+import type { CancelNode } from "./_cancel_tree.ts";
+import { armDeadline, formatMs } from "./_deadline.ts";
 
 /** What `shield()` wrapped: the function and its time bound. */
 export interface ShieldedParts {
@@ -23,34 +24,39 @@ export function shieldedParts(fn: unknown): ShieldedParts | undefined {
 }
 
 /**
- * Calls `fn(context)` bounded by `timeout` ms: when it passes, `expire` aborts
- * the signal `fn` sees, and if `fn` then ends as a cancelled task does, the
- * outcome is the deadline's `TimeoutError`, a failure (as under `failAfter`).
- * Unbounded, `fn` is called as it is, so a synchronous outcome stays one.
+ * Calls `fn(context)` with the shielded `node`'s deadline armed for
+ * `timeout` ms, and clears it when `fn` settles. Unbounded, `fn` is called
+ * as it is, so a synchronous outcome stays one. What the deadline's
+ * cancellation makes of the outcome is the caller's rule.
  */
-export function runBounded<C extends { readonly signal: AbortSignal }, T>(
+export function callWithTimeout<C, T>(
   fn: (context: C) => T | PromiseLike<T>,
   context: C,
   timeout: number,
-  expire: (error: DOMException) => void,
+  node: CancelNode,
+  scopeName: string,
 ): T | PromiseLike<T> {
-  return timeout === Infinity
-    ? fn(context)
-    : runUntilDeadline(fn, context, Date.now() + timeout, expire);
+  if (timeout === Infinity) return fn(context);
+  const timer = armDeadline(
+    node,
+    timeout,
+    true,
+    () =>
+      `shield(timeout: ${
+        formatMs(timeout)
+      }) of ${scopeName} passed its deadline`,
+  );
+  return untilSettled(fn, context, () => timer?.clear());
 }
 
-async function runUntilDeadline<C extends { readonly signal: AbortSignal }, T>(
+async function untilSettled<C, T>(
   fn: (context: C) => T | PromiseLike<T>,
   context: C,
-  at: number,
-  expire: (error: DOMException) => void,
+  done: () => void,
 ): Promise<T> {
-  const deadline = new Deadline(at, expire);
   try {
     return await fn(context);
-  } catch (error) {
-    throw deadline.translate(error, context.signal);
   } finally {
-    deadline.clear();
+    done();
   }
 }

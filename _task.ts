@@ -1,82 +1,92 @@
 // Copyright 2026 the @nursery/nursery authors. MIT license.
+import { CancelNode, type CancelOrigin } from "./_cancel_tree.ts";
 import { Cancelled } from "./errors.ts";
-import { isCancellation } from "./_is_cancellation.ts";
-import { callInScope, type Scope } from "./_context.ts";
-import { callBounded } from "./_trampoline.ts";
-import type { Nursery } from "./nursery.ts";
-import type { Task, TaskContext, TaskStatus } from "./task.ts";
+import { callInNode } from "./_context.ts";
+import type {
+  NurseryScope,
+  StartContext,
+  Task,
+  TaskContext,
+  TaskStatus,
+} from "./types.ts";
 
-/** Told once when a task settles; the owning nursery does its bookkeeping here. */
-export type SettledListener = (task: TaskHandle<unknown>) => void;
+// How many task functions are being called, one inside the other, on the
+// stack now; see begin().
+const MAX_SYNC_DEPTH = 64;
+let depth = 0;
+
+/** The internal hooks a nursery offers its tasks, under symbol names. */
+export const taskSettled: unique symbol = Symbol("taskSettled");
+/** See {@linkcode taskSettled}. */
+export const bodyCancelled: unique symbol = Symbol("bodyCancelled");
+
+/** What a task handle needs of the nursery that owns it. */
+export interface TaskOwner extends NurseryScope {
+  /** The task settled: its status and outcome are final. */
+  [taskSettled](task: TaskHandle<unknown>): void;
+  /** The body's node was marked cancelled: the nursery is cancelled. */
+  [bodyCancelled](): void;
+}
+
+/** How `start()` hears of its task's `started(value)`, or of its early end. */
+export interface Startup {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
 
 /**
- * The handle of one task. Cheap by design, since a program may start 100,000:
- * the AbortController is made only when somebody reads `signal` (a trivial
- * task never does), and the promise behind `then` only when somebody awaits.
+ * The handle of one task, and its node in the cancel tree. Cheap by design,
+ * since a program may start 100,000: the AbortController is made only when
+ * somebody reads `signal`, and the promise behind `then` only when somebody
+ * awaits. A nursery's body is a task too, and its node is the nursery's:
+ * cancelling the body's handle cancels the nursery.
  */
-export class TaskHandle<T> implements Task<T>, Scope {
+export class TaskHandle<T> extends CancelNode implements Task<T> {
+  /** The task's name. */
   readonly name: string;
-  /** The nursery the task belongs to. */
-  readonly parent: Nursery;
-  /**
-   * When the function was called, on the Date.now() clock; undefined until
-   * then (a queued task, or one cancelled before it could start).
-   */
-  startedAt: number | undefined;
-  /**
-   * Nurseries opened inside this task and still open, for `tree()`. Those
-   * opened directly in it come with what cancels them: the task cancels them
-   * itself when its signal aborts (no listener on the signal, and no
-   * AbortController made just for them). Those opened in a scope within it
-   * (a timeout's, a shield's) have `null`: that scope decides.
-   */
-  nurseries: Map<Nursery, ((reason: unknown) => void) | null> | undefined;
-  /** Not aborted when its nursery cancels, only by `cancel()` on the task itself. */
-  readonly shielded: boolean;
+  readonly #owner: TaskOwner;
+  readonly #isBody: boolean;
   #status: TaskStatus;
-  #onSettled: SettledListener;
-  #controller: AbortController | undefined;
-  #cancelRequested = false;
-  #cancelReason: unknown;
-  // Reasons sent after the first (the nursery cancelling a task that was
-  // already cancelled on its own): rejecting with one is a cancellation too.
-  #laterReasons: unknown[] | undefined;
   #outcome: unknown;
+  #startedAt: number | undefined;
+  #startup: Startup | undefined;
   #promise: Promise<T> | undefined;
-  /** Set while a task started with `start()` has not called `started()`. */
-  startup: Startup | undefined;
   #resolve: ((value: T) => void) | undefined;
   #reject: ((error: unknown) => void) | undefined;
 
   constructor(
+    owner: TaskOwner,
+    parent: CancelNode | undefined,
     name: string,
-    parent: Nursery,
     shielded: boolean,
-    onSettled: SettledListener,
-    queued = false,
+    status: "queued" | "running",
+    isBody: boolean,
   ) {
+    super(parent, shielded);
     this.name = name;
-    this.parent = parent;
-    this.shielded = shielded;
-    this.#onSettled = onSettled;
-    this.#status = queued ? "queued" : "running";
+    this.#owner = owner;
+    this.#isBody = isBody;
+    this.#status = status;
   }
 
+  /** The nursery the task belongs to. */
+  get parent(): NurseryScope {
+    return this.#owner;
+  }
+
+  /** The nursery, with its internal hooks. */
+  get owner(): TaskOwner {
+    return this.#owner;
+  }
+
+  /** Whether this is a nursery's body. */
+  get isBody(): boolean {
+    return this.#isBody;
+  }
+
+  /** Where the task is in its life. */
   get status(): TaskStatus {
     return this.#status;
-  }
-
-  get signal(): AbortSignal {
-    if (this.#controller === undefined) {
-      this.#controller = new AbortController();
-      if (this.#cancelRequested) this.#controller.abort(this.#cancelReason);
-    }
-    return this.#controller.signal;
-  }
-
-  /** A task is its own innermost task scope. */
-  get task(): TaskHandle<unknown> {
-    return this as TaskHandle<unknown>;
   }
 
   /** Whether the task has not settled yet. */
@@ -84,99 +94,118 @@ export class TaskHandle<T> implements Task<T>, Scope {
     return this.#status === "queued" || this.#status === "running";
   }
 
-  cancel(reason: unknown = new Cancelled()): void {
-    if (!this.live) return;
-    if (this.#cancelRequested) {
-      if (reason !== this.#cancelReason) {
-        (this.#laterReasons ??= []).push(reason);
-      }
-      return;
-    }
-    // A queued task never runs: it ends here, cancelled with the reason.
-    if (this.#status === "queued") {
-      this.#cancelRequested = true;
-      this.#cancelReason = reason;
-      this.#settle("cancelled", reason);
-    } else this.abortSignal(reason);
+  /** The outcome of a settled task: its value, error or cancellation reason. */
+  get outcome(): unknown {
+    return this.#outcome;
+  }
+
+  /** When the function was called (Date.now()); undefined while queued. */
+  get startedAt(): number | undefined {
+    return this.#startedAt;
+  }
+
+  /** Set while a task started with `start()` has not called `started()`. */
+  get startup(): Startup | undefined {
+    return this.#startup;
+  }
+
+  /** Hands `start()`'s promise to the task, before it runs. */
+  awaitStartup(startup: Startup): void {
+    this.#startup = startup;
   }
 
   /**
-   * Aborts the task's signal with `reason`, once, whether or not the task has
-   * settled. A nursery's body needs this: its signal is the nursery's, the
-   * parent of scopes opened inside it, and must abort with the nursery even
-   * after the body returned.
+   * Cancels this task, and what it opened. On a nursery's body this cancels
+   * the nursery. Does nothing once the task has settled (a body excepted:
+   * its node lives as long as its nursery) or was already cancelled.
    */
-  abortSignal(reason: unknown): void {
-    if (this.#cancelRequested) return;
-    this.#cancelRequested = true;
-    this.#cancelReason = reason;
-    this.#controller?.abort(reason);
-    this.#cancelNested(reason);
+  override cancel(
+    reason: unknown = new Cancelled(`Task "${this.name}" was cancelled`),
+    origin: Exclude<CancelOrigin, "parent"> = "explicit",
+  ): void {
+    if (this.live || this.#isBody) super.cancel(reason, origin);
   }
 
-  /** The signal, if somebody has read it already (never makes it). */
-  get signalIfMade(): AbortSignal | undefined {
-    return this.#controller?.signal;
+  protected override noteCancelled(): void {
+    if (this.#isBody) this.#owner[bodyCancelled]();
   }
 
-  /** The reason the task's signal was aborted with, once it has been. */
-  get abortReason(): unknown {
-    return this.#controller?.signal.reason ?? this.#cancelReason;
-  }
-
-  /** Whether the task's signal has been aborted (without making it). */
-  get aborted(): boolean {
-    return this.#cancelRequested || (this.#controller?.signal.aborted ?? false);
+  // A queued task never runs: it ends here, cancelled with the reason.
+  protected override wasCancelled(): void {
+    if (this.#status === "queued") this.#settle("cancelled", this.reason);
   }
 
   /**
-   * Aborts the signal without a cancellation request: a deadline's doing,
-   * so that the task's ending is a failure (its TimeoutError), not a
-   * cancellation.
+   * Calls `fn` with the task's context (or `argument`), and `node` current
+   * (`null`: the caller's, which is already right), and follows its
+   * outcome. A synchronous throw, or a value returned at once, is the
+   * task's outcome, never an exception here.
    */
-  expire(reason: unknown): void {
-    if (this.signal.aborted) return;
-    this.#controller!.abort(reason);
-    this.#cancelNested(reason);
-  }
-
-  #cancelNested(reason: unknown): void {
-    if (this.nurseries === undefined) return;
-    // Each level may cancel the next: bounded, so deep trees cannot overflow.
-    for (const cancel of this.nurseries.values()) {
-      if (cancel !== null) callBounded(cancel, reason);
-    }
-  }
-
-  /**
-   * Calls `fn(argument)` and follows its outcome. A synchronous throw, or a
-   * value returned at once, is the task's outcome, never an exception here.
-   * `scope` (by default the task itself) is the current scope for `fn`'s code.
-   */
-  begin<A>(
-    fn: (argument: A) => T | PromiseLike<T>,
-    argument: A,
-    scope: Scope | null = this as TaskHandle<unknown>,
+  begin<A = TaskContext>(
+    fn: (argument: A) => unknown,
+    node: CancelNode | undefined | null,
+    argument?: A,
   ): void {
     this.#status = "running";
-    this.startedAt = Date.now();
-    let result: T | PromiseLike<T>;
+    this.#startedAt = Date.now();
+    // Nurseries nest through synchronous calls (a body starts a task that
+    // opens the next nursery), and a chain of a few hundred levels would
+    // overflow the stack inside the bookkeeping, half done. Past a depth no
+    // flat program reaches, the call starts from a fresh stack instead:
+    //   const chain = (n) => Nursery.run((x) => x.startSoon(() => chain(n - 1)));
+    if (depth >= MAX_SYNC_DEPTH) {
+      queueMicrotask(() => this.#call(fn, node, argument));
+    } else this.#call(fn, node, argument);
+  }
+
+  #call<A>(
+    fn: (argument: A) => unknown,
+    node: CancelNode | undefined | null,
+    argument: A | undefined,
+  ): void {
+    let result: unknown;
+    depth++;
     try {
-      // `scope` is current for all of fn's code, its awaits included; null
-      // means fn runs in the caller's, which is already the right one.
-      result = scope === null ? fn(argument) : callInScope(scope, fn, argument);
+      // A body gets its nursery; a child, its context.
+      const given = argument ??
+        (this.#startup === undefined
+          ? new TaskContextImpl(this as TaskHandle<unknown>)
+          : new StartContextImpl(this as TaskHandle<unknown>)) as A;
+      result = node === null ? fn(given) : callInNode(node, fn, given);
+    } catch (error) {
+      // The user's own code overflowed the stack: no room is left for the
+      // nursery's bookkeeping, which settles from a fresh stack.
+      if (error instanceof RangeError) queueMicrotask(() => this.#fail(error));
+      else this.#fail(error);
+      return;
+    } finally {
+      depth--;
+    }
+    this.follow(result);
+  }
+
+  /** Settles the task with `result`, a value or a promise-like. */
+  follow(result: unknown): void {
+    let then: unknown;
+    try {
+      // Reading `then` runs user code (a getter, a proxy trap): its throw is
+      // the task's failure.
+      then = (typeof result === "object" && result !== null) ||
+          typeof result === "function"
+        ? (result as PromiseLike<unknown>).then
+        : undefined;
     } catch (error) {
       this.#fail(error);
       return;
     }
-    if (isPromiseLike(result)) {
-      Promise.resolve(result).then(
-        (value) => this.#settle("fulfilled", value),
-        (error) => this.#fail(error),
-      );
-    } else {
+    if (typeof then !== "function") {
       this.#settle("fulfilled", result);
+      return;
     }
+    Promise.resolve(result as PromiseLike<unknown>).then(
+      (value) => this.#settle("fulfilled", value),
+      (error) => this.#fail(error),
+    );
   }
 
   then<R1 = T, R2 = never>(
@@ -196,25 +225,33 @@ export class TaskHandle<T> implements Task<T>, Scope {
     return this.#ensurePromise().finally(onfinally);
   }
 
-  /** The outcome of a settled task: its value, error or cancellation reason. */
-  get outcome(): unknown {
-    return this.#outcome;
-  }
-
   #fail(error: unknown): void {
-    const cancelled = this.#cancelRequested &&
-      (isCancellation(error, this.#cancelReason) ||
-        (this.#laterReasons?.includes(error) ?? false));
-    this.#settle(cancelled ? "cancelled" : "rejected", error);
+    if (!this.endsAsCancellation(error)) this.#settle("rejected", error);
+    else if (
+      // A shielded child's own deadline (shield({ timeout })) is a failure,
+      // as under failAfter; a body's deadline is its nursery's to report.
+      this.origin === "deadline" && !this.fromAbove && !this.#isBody
+    ) this.#settle("rejected", this.reason);
+    else this.#settle("cancelled", error);
   }
 
   #settle(status: TaskStatus, outcome: unknown): void {
+    if (!this.live) return;
     this.#status = status;
     this.#outcome = outcome;
     if (status === "fulfilled") this.#resolve?.(outcome as T);
     else this.#reject?.(outcome);
     this.#resolve = this.#reject = undefined;
-    this.#onSettled(this as TaskHandle<unknown>);
+    // A body's node is the nursery's: it closes with the nursery.
+    if (!this.#isBody) this.close();
+    this.#owner[taskSettled](this as TaskHandle<unknown>);
+  }
+
+  /** Ends a task's startup: `started()` was called, or the task ended. */
+  takeStartup(): Startup | undefined {
+    const startup = this.#startup;
+    this.#startup = undefined;
+    return startup;
   }
 
   #ensurePromise(): Promise<T> {
@@ -234,12 +271,6 @@ export class TaskHandle<T> implements Task<T>, Scope {
   }
 }
 
-/** How `start()` hears of its task's `started(value)`, or of its early end. */
-export interface Startup {
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-}
-
 /** The `context` a task function receives; `signal` stays lazy. */
 export class TaskContextImpl implements TaskContext {
   readonly #task: TaskHandle<unknown>;
@@ -255,25 +286,20 @@ export class TaskContextImpl implements TaskContext {
 }
 
 /** The context of a task started with `start()`: it also has `started`. */
-export class StartContextImpl extends TaskContextImpl {
+export class StartContextImpl extends TaskContextImpl
+  implements StartContext<unknown> {
   // An own property, so `started` works detached and survives `{ ...context }`.
   readonly started: (value?: unknown) => void;
   constructor(task: TaskHandle<unknown>) {
     super(task);
     this.started = (value) => {
-      const startup = task.startup;
+      const startup = task.takeStartup();
       if (startup === undefined) {
         throw new Error(
           `Cannot call started() for task "${task.name}": it was already called, or the task has ended`,
         );
       }
-      task.startup = undefined;
       startup.resolve(value);
     };
   }
-}
-
-function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
-  return (typeof value === "object" || typeof value === "function") &&
-    value !== null && typeof (value as PromiseLike<T>).then === "function";
 }

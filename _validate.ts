@@ -130,3 +130,38 @@ export function checkConcurrency(
     throw invalid(RangeError, action, parameter, rule, value);
   }
 }
+
+/** Checks what `Nursery.run` was given. */
+export function checkRunOptions(body: unknown, options: unknown): void {
+  const action = "run nursery";
+  checkFunction(body, action, "body");
+  checkOptions(options, action);
+  const given = options as Record<string, unknown>;
+  checkSignal(given.signal, action);
+  checkName(given.name, action);
+  checkBoolean(given.strict, action, "options.strict");
+  checkBoolean(given.taskScopes, action, "options.taskScopes");
+  checkBoolean(given.failFast, action, "options.failFast");
+  checkConcurrency(given.concurrency, action);
+  for (const name of ["timeout", "slowCancelAfter"]) {
+    if (given[name] !== undefined) {
+      checkDuration(given[name], action, `options.${name}`);
+    }
+  }
+  for (const name of ["onSlowCancel", "onTaskError"]) {
+    if (given[name] !== undefined) {
+      checkFunction(given[name], action, `options.${name}`);
+    }
+  }
+}
+
+/** Checks what `startSoon` or `start` was given. */
+export function checkStart(
+  fn: unknown,
+  options: unknown,
+  action: string,
+): void {
+  checkFunction(fn, action, "fn");
+  checkOptions(options, action);
+  checkName((options as { name?: unknown } | undefined)?.name, action);
+}

@@ -4,15 +4,16 @@
  *
  * @module
  */
-import { currentScope } from "./_context.ts";
+import { currentNode } from "./_context.ts";
 
 /**
  * The signal of the innermost scope running now: inside a nursery task, the
- * nursery's signal (or the task's own, with `taskScopes: true` or in a
- * shielded task); inside `failAfter` and its kin, the signal its deadline
- * aborts; `undefined` outside any scope (and on runtimes without
- * `AsyncLocalStorage`, such as browsers). Deep library code can honour
- * cancellation without a signal threaded through every call.
+ * task's own signal (its nursery's, with `taskScopes: false`); inside
+ * `failAfter` and its kin, the signal its deadline aborts; inside a
+ * standalone `shield(fn)(ctx)` call, the shield's; `undefined` outside any
+ * scope. Deep library code can honour cancellation without a signal
+ * threaded through every call. On runtimes without `AsyncLocalStorage`
+ * (browsers), it holds only for the synchronous part of each call.
  *
  * @returns The current scope's signal, or `undefined`.
  *
@@ -26,16 +27,16 @@ import { currentScope } from "./_context.ts";
  *   return currentSignal(); // e.g. fetch(url, { signal: currentSignal() })
  * }
  * await Nursery.run(async (nursery) => {
- *   // By default a child's code is in its nursery's scope...
- *   assertStrictEquals(await nursery.startSoon(deepHelper), nursery.signal);
- * });
- * await Nursery.run(async (nursery) => {
- *   // ...and with taskScopes: true, in its own.
+ *   // A child's code is in its own scope...
  *   const task = nursery.startSoon(deepHelper);
  *   assertStrictEquals(await task, task.signal);
- * }, { taskScopes: true });
+ * });
+ * await Nursery.run(async (nursery) => {
+ *   // ...and with taskScopes: false, in its nursery's.
+ *   assertStrictEquals(await nursery.startSoon(deepHelper), nursery.signal);
+ * }, { taskScopes: false });
  * ```
  */
 export function currentSignal(): AbortSignal | undefined {
-  return currentScope()?.signal;
+  return currentNode()?.signal;
 }

@@ -70,7 +70,7 @@
  * @module
  */
 export * from "./nursery.ts";
-export * from "./task.ts";
+export * from "./types.ts";
 export * from "./multi_error.ts";
 export * from "./errors.ts";
 export * from "./shield.ts";

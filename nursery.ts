@@ -4,296 +4,63 @@
  *
  * ## Invariants
  *
- * - `run` settles only after the body and every child have settled. Nothing a
- *   nursery started outlives it, so when `run` settles it is closed, and
- *   `startSoon` on it throws `NurseryClosedError`.
- * - Cancellation happens at most once, with one reason: the first failure
- *   (wrapped in a new `Cancelled`), the reason given to `cancel()`, or the
- *   outer signal's reason, whichever comes first. Every task's signal, the
- *   body's included, is aborted with that reason; shielded tasks excepted.
- * - Every failure is recorded once (by identity), when its task settles. A
- *   rejection is a cancellation, not a failure, only if the task's own signal
- *   was aborted first (see `_is_cancellation.ts`); a task sent several
- *   reasons (its own, then its nursery's) accepts any of them.
- * - The nursery aborts its children itself by walking a `Set`: children never
- *   listen on a shared signal, which would make cancellation O(N²). It holds
- *   at most two listeners, on the explicit `signal` and on an implicit parent
- *   scope that is not a task (a timeout's), removed when it closes; a parent
- *   task cancels the nurseries opened in it directly.
- * - The body's scope (and, with `taskScopes`, each task's) is current for the
- *   code it runs, so nurseries opened there without a signal are its children
- *   (`_context.ts`). `nursery.signal` aborts whenever the nursery is
- *   cancelled, even after the body returned, since nested scopes hang on it.
- * - Bookkeeping is registered before user code runs, so a task that throws or
- *   finishes inside `startSoon` is an ordinary outcome.
- * - Synchronous recursion through nested nurseries is bounded
- *   (`_trampoline.ts`): deep trees cannot overflow the stack.
+ * - `run` settles only after the body and every child have settled (`#live`
+ *   counts them, queued ones included). Nothing a nursery started outlives
+ *   it, so when `run` settles it is closed, and `startSoon` throws.
+ * - The nursery's node in the cancel tree is its body's
+ *   (`_cancel_tree.ts`): children hang from it, and so does whatever the
+ *   body's code opens. Cancelling the nursery, for any reason, is
+ *   cancelling that node: every signal below it is aborted before the call
+ *   returns. Its `state` turns `cancelling` while the node is marked, before
+ *   any user code runs.
+ * - Every task is its own node, current for its code (unless `taskScopes`
+ *   is false), so what it opens without a signal is cancelled with it.
+ * - Every failure is recorded once (by identity), when its task settles,
+ *   and the nursery is cancelled before a queued task can take the freed
+ *   slot: nothing starts after a failure.
+ * - How `run` settles is one pure function of the ending
+ *   (`_outcome.ts`), decided once, at close.
+ * - Bookkeeping is registered before user code runs, so a task that throws
+ *   or finishes inside `startSoon` is an ordinary outcome.
  *
  * @module
  */
 import { Cancelled, NurseryClosedError } from "./errors.ts";
-import { MultiError } from "./multi_error.ts";
+import { type CancelNode, followSignal } from "./_cancel_tree.ts";
+import { callInNode, currentNode } from "./_context.ts";
+import { armDeadline, formatMs } from "./_deadline.ts";
 import { labelFailure } from "./_failure_labels.ts";
+import { Limiter } from "./_limiter.ts";
+import { nurseryOutcome } from "./_outcome.ts";
+import { renderTree, stuckTasks } from "./_render.ts";
 import {
-  StartContextImpl,
+  callWithTimeout,
+  type ShieldedParts,
+  shieldedParts,
+} from "./_shielded.ts";
+import {
+  bodyCancelled,
   type Startup,
-  TaskContextImpl,
   TaskHandle,
+  taskSettled,
 } from "./_task.ts";
-import { runBounded, type ShieldedParts, shieldedParts } from "./_shielded.ts";
-import { currentScope } from "./_context.ts";
-import { callBounded } from "./_trampoline.ts";
-import { follow } from "./_follow.ts";
-import { failAfter } from "./timeout.ts";
-import type { Task, TaskContext, TaskFunction } from "./task.ts";
-import {
-  checkBoolean,
-  checkConcurrency,
-  checkDuration,
-  checkFunction,
-  checkName,
-  checkOptions,
-  checkSignal,
-} from "./_validate.ts";
-
-/**
- * Options for {@linkcode Nursery.run}.
- *
- * @example Bounding a nursery and limiting it
- * ```ts
- * import { Nursery, type NurseryRunOptions } from "@nursery/nursery";
- * import { assertEquals } from "@std/assert";
- *
- * const options: NurseryRunOptions = { name: "import", concurrency: 2, timeout: 5_000 };
- * const done = await Nursery.run((nursery) => {
- *   for (let i = 0; i < 5; i++) nursery.startSoon(() => Promise.resolve(i));
- *   return nursery.name;
- * }, options);
- * assertEquals(done, "import");
- * ```
- */
-export interface NurseryRunOptions {
-  /**
-   * Outer cancellation: when it aborts, every task is cancelled and `run`
-   * rejects with its reason, unchanged.
-   */
-  signal?: AbortSignal;
-  /**
-   * The nursery's name, for error messages.
-   *
-   * @default {body.name || "nursery"}
-   */
-  name?: string;
-  /**
-   * Always reject with a `MultiError`, even for a single failure, so that
-   * callers handle one shape.
-   *
-   * @default {false}
-   */
-  strict?: boolean;
-  /**
-   * At most this many children run at once; further ones wait, in order, with
-   * status `queued`. A positive integer or `Infinity`.
-   *
-   * @default {Infinity}
-   */
-  concurrency?: number;
-  /**
-   * Bounds the whole nursery, as wrapping it in `failAfter(timeout, ...)`
-   * does: when it passes, every task is cancelled and `run` rejects with a
-   * `TimeoutError`.
-   *
-   * @default {Infinity}
-   */
-  timeout?: number;
-  /**
-   * How long a cancellation may take before the nursery reports the tasks it
-   * is still waiting for (tasks that ignore their signal), once, through
-   * `onSlowCancel`. It keeps waiting: nothing is abandoned.
-   *
-   * @default {5000}
-   */
-  slowCancelAfter?: number;
-  /**
-   * Receives the slow-cancellation report.
-   *
-   * @default {a function that writes one console.warn}
-   */
-  onSlowCancel?: (report: SlowCancelReport) => void;
-  /**
-   * Makes each child the current scope for its own code, so that nurseries,
-   * timeouts and `currentSignal()` inside a child belong to that child:
-   * `task.cancel()` reaches the scopes it opened, `currentSignal()` is its
-   * signal, and `tree()` shows nested nurseries under it. It costs one
-   * `AsyncLocalStorage.run` per child, about 1.5 µs in Deno 2.9 (4.7 times an
-   * untracked child; README's performance section has the figures), so it is
-   * off by default. Off, children share the body's scope: cancelling the
-   * nursery (a failure, `cancel()`, a timeout, the outer signal) still reaches
-   * every scope opened inside it without a signal, but `task.cancel()` on one
-   * child reaches only what it passed its signal to. Shielded tasks always
-   * get their own scope, so what they open stays shielded.
-   *
-   * @default {the enclosing nursery's setting, else false}
-   */
-  taskScopes?: boolean;
-}
-
-/**
- * A task a cancelled nursery is still waiting for, with where it sits.
- *
- * @example Reading a slow-cancellation report
- * ```ts
- * import { Nursery, type StuckTask } from "@nursery/nursery";
- * import { assertEquals } from "@std/assert";
- *
- * let stuck: readonly StuckTask[] = [];
- * let release = () => {};
- * await Nursery.run((nursery) => {
- *   nursery.startSoon(() => new Promise<void>((resolve) => release = resolve), {
- *     name: "ignores-signal",
- *   });
- *   nursery.cancel();
- * }, {
- *   name: "root",
- *   slowCancelAfter: 10,
- *   onSlowCancel: (report) => {
- *     stuck = report.stuck;
- *     release();
- *   },
- * });
- * assertEquals(stuck.map((s) => s.path.join(" > ")), ["root > ignores-signal"]);
- * ```
- */
-export interface StuckTask {
-  /** The task. */
-  readonly task: Task<unknown>;
-  /** Names from the reporting nursery down to the task, both included. */
-  readonly path: readonly string[];
-}
-
-/**
- * What `onSlowCancel` receives.
- *
- * @example Logging slow cancellations your own way
- * ```ts
- * import { Nursery, type SlowCancelReport } from "@nursery/nursery";
- * import { assert } from "@std/assert";
- *
- * const reports: SlowCancelReport[] = [];
- * let release = () => {};
- * await Nursery.run((nursery) => {
- *   nursery.startSoon(() => new Promise<void>((resolve) => release = resolve));
- *   nursery.cancel();
- * }, {
- *   slowCancelAfter: 10,
- *   onSlowCancel: (report) => {
- *     reports.push(report);
- *     release();
- *   },
- * });
- * assert(reports[0].message.includes("still waits for 1 task(s)"));
- * ```
- */
-export interface SlowCancelReport {
-  /** The nursery whose cancellation is slow. */
-  readonly nursery: Nursery;
-  /** Milliseconds since the cancellation began. */
-  readonly elapsed: number;
-  /** The deepest tasks it is still waiting for. */
-  readonly stuck: readonly StuckTask[];
-  /** One line that says all of the above. */
-  readonly message: string;
-}
-
-/**
- * What a task started with {@linkcode Nursery.prototype.start} receives.
- *
- * @example A typed readiness handshake
- * ```ts
- * import { Nursery, type StartContext } from "@nursery/nursery";
- * import { assertEquals } from "@std/assert";
- *
- * async function listener({ started }: StartContext<{ port: number }>) {
- *   started({ port: 8080 });
- * }
- * assertEquals(await Nursery.run((n) => n.start(listener)), { port: 8080 });
- * ```
- */
-export interface StartContext<V> extends TaskContext {
-  /**
-   * Says the task is ready: `start()` resolves with `value`, and the task
-   * goes on as an ordinary child. Throws if called twice.
-   */
-  readonly started: (value: V) => void;
-}
-
-/**
- * Options for {@linkcode Nursery.map}.
- *
- * @example A pool of two
- * ```ts
- * import { Nursery, type NurseryMapOptions } from "@nursery/nursery";
- * import { assertEquals } from "@std/assert";
- *
- * const options: NurseryMapOptions = { concurrency: 2 };
- * assertEquals(await Nursery.map([1, 2, 3], (n) => n * 10, options), [10, 20, 30]);
- * ```
- */
-export interface NurseryMapOptions {
-  /**
-   * At most this many calls of `fn` run at once.
-   *
-   * @default {Infinity}
-   */
-  concurrency?: number;
-  /** Outer cancellation, as for {@linkcode Nursery.run}. */
-  signal?: AbortSignal;
-}
-
-/**
- * What the function given to {@linkcode Nursery.map} receives besides the item.
- *
- * @example Using the index and the signal
- * ```ts
- * import { type MapContext, Nursery } from "@nursery/nursery";
- * import { assertEquals } from "@std/assert";
- *
- * const label = (item: string, { index, signal }: MapContext) =>
- *   signal.aborted ? "" : `${index}:${item}`;
- * assertEquals(await Nursery.map(["a", "b"], label), ["0:a", "1:b"]);
- * ```
- */
-export interface MapContext {
-  /** Aborted when the map is cancelled (a failure elsewhere, or the outer signal). */
-  readonly signal: AbortSignal;
-  /** The item's position in the input. */
-  readonly index: number;
-}
-
-/**
- * Options for {@linkcode Nursery.prototype.startSoon}.
- *
- * @example Naming a task
- * ```ts
- * import { Nursery, type StartSoonOptions } from "@nursery/nursery";
- * import { assertEquals } from "@std/assert";
- *
- * const options: StartSoonOptions = { name: "fetch-user" };
- * const name = await Nursery.run((n) => n.startSoon(({ name }) => name, options));
- * assertEquals(name, "fetch-user");
- * ```
- */
-export interface StartSoonOptions {
-  /**
-   * The task's name, shown in errors.
-   *
-   * @default {fn.name || "task"}
-   */
-  name?: string;
-}
+import { Timer } from "./_timer.ts";
+import { mapItems } from "./_map.ts";
+import { checkRunOptions, checkStart } from "./_validate.ts";
+import type {
+  MapContext,
+  NurseryMapOptions,
+  NurseryRunOptions,
+  NurseryState,
+  SlowCancelReport,
+  StartContext,
+  StartSoonOptions,
+  Task,
+  TaskFunction,
+} from "./types.ts";
 
 /** A task waiting for a slot under the concurrency limit. */
-interface QueuedTask {
+interface Waiting {
   task: TaskHandle<unknown>;
   fn: TaskFunction<unknown>;
   shielded: ShieldedParts | undefined;
@@ -306,7 +73,7 @@ interface QueuedTask {
  * children with {@linkcode Nursery.prototype.startSoon}. `run` settles only
  * when the body and every child have settled. If any task fails, the nursery
  * cancels all the others (aborting their signals), waits for them, and
- * rejects: one failure as itself, several as one {@linkcode MultiError}.
+ * rejects: one failure as itself, several as one `MultiError`.
  *
  * @example Joining children at the end of the scope
  * ```ts
@@ -330,55 +97,39 @@ interface QueuedTask {
  */
 export class Nursery {
   readonly #name: string;
-  readonly #strict: boolean;
-  readonly #children = new Set<TaskHandle<unknown>>();
-  readonly #onTaskSettled = (task: TaskHandle<unknown>) =>
-    this.#taskSettled(task);
-  #body!: TaskHandle<unknown>;
+  readonly #options: NurseryRunOptions;
+  readonly #taskScopes: boolean;
+  readonly #limiter: Limiter<Waiting> | undefined;
+  readonly #body: TaskHandle<unknown>;
+  #state: NurseryState = "open";
+  #live = 1;
   // A Set keeps insertion order and makes the identity dedupe O(1); made on
   // the first failure, as most nurseries never see one.
   #failures: Set<unknown> | undefined;
-  #cancelled = false;
-  #cancelReason: unknown;
-  // Removes the listeners on the explicit signal and on an implicit parent
-  // scope that is not a task (see #open); undefined when there are none.
-  #unfollow: (() => void) | undefined;
-  #outerAborted = false;
-  #outerReason: unknown;
-  #closed = false;
-  #parent: TaskHandle<unknown> | undefined;
-  #startedAt = 0;
-  readonly #slowCancelAfter: number;
-  readonly #onSlowCancel: (report: SlowCancelReport) => void;
-  #slowCancelTimer: ReturnType<typeof setTimeout> | undefined;
   #cancelledAt = 0;
-  readonly #taskScopes: boolean;
-  #resolveRun!: (value: unknown) => void;
-  #rejectRun!: (error: unknown) => void;
-  // The concurrency limit: children running now, and those waiting in order.
-  readonly #limit: number;
-  #running = 0;
-  #queue: QueuedTask[] | undefined;
-  #queueHead = 0;
-  #pumping = false;
+  #deadline: Timer | undefined;
+  #watchdog: Timer | undefined;
+  #unfollow: (() => void) | undefined;
+  #resolve!: (value: unknown) => void;
+  #reject!: (error: unknown) => void;
 
   private constructor(
     name: string,
-    strict: boolean,
-    limit: number,
-    slowCancelAfter: number,
-    onSlowCancel: (report: SlowCancelReport) => void,
-    taskScopes: boolean | undefined,
+    options: NurseryRunOptions,
+    parent: CancelNode | undefined,
   ) {
-    // A nested nursery inherits the setting, so one choice at the root holds.
-    const enclosing = currentScope()?.task?.parent;
-    this.#taskScopes = taskScopes ??
-      (enclosing === undefined ? false : enclosing.#taskScopes);
     this.#name = name;
-    this.#strict = strict;
-    this.#limit = limit;
-    this.#slowCancelAfter = slowCancelAfter;
-    this.#onSlowCancel = onSlowCancel;
+    this.#options = options;
+    // A nested nursery inherits the setting, so one choice at the root holds.
+    const enclosing = enclosingNursery(parent);
+    this.#taskScopes = options.taskScopes ??
+      (enclosing === undefined ? true : enclosing.#taskScopes);
+    const { concurrency = Infinity } = options;
+    this.#limiter = concurrency === Infinity
+      ? undefined
+      : new Limiter(concurrency);
+    // Last: from here on the node is in the tree and may be cancelled.
+    this.#body = new TaskHandle(this, parent, name, false, "running", true);
   }
 
   /**
@@ -386,16 +137,18 @@ export class Nursery {
    * every task it started have settled.
    *
    * Resolves with the body's value. Rejects with the failure if one task
-   * failed, a {@linkcode MultiError} if several did (or always, with
-   * `strict`), the outer signal's reason if it aborted, or the nursery's own
-   * cancellation reason if the body itself was cancelled.
+   * failed, a `MultiError` if several did (or always, with `strict`), the
+   * reason of a cancellation that came from outside (the outer signal, an
+   * enclosing scope), a `TimeoutError` if its `timeout` passed, or the
+   * nursery's own cancellation reason if the body itself was cancelled.
    *
    * @typeParam T The body's result.
    * @param body The nursery's first task; it receives the nursery.
-   * @param options Outer signal, name and error shape.
+   * @param options Outer signal, name, error shape, limits and reporting.
    * @returns The body's value, once everything has finished.
    * @throws {TypeError} (as a rejection, before the body runs) If `body` is
    * not a function or an option has the wrong type.
+   * @throws {RangeError} (as a rejection) If a number option is out of range.
    *
    * @example First result cancels the rest
    * ```ts
@@ -417,73 +170,24 @@ export class Nursery {
     body: (nursery: Nursery) => T | PromiseLike<T>,
     options: NurseryRunOptions = {},
   ): Promise<T> {
+    let nursery: Nursery;
     try {
-      checkFunction(body, "run nursery", "body");
-      checkOptions(options, "run nursery");
-      checkSignal(options.signal, "run nursery");
-      checkName(options.name, "run nursery");
-      checkBoolean(options.strict, "run nursery", "options.strict");
-      checkBoolean(options.taskScopes, "run nursery", "options.taskScopes");
-      checkConcurrency(options.concurrency, "run nursery");
-      if (options.timeout !== undefined) {
-        checkDuration(options.timeout, "run nursery", "options.timeout");
-      }
-      if (options.slowCancelAfter !== undefined) {
-        checkDuration(
-          options.slowCancelAfter,
-          "run nursery",
-          "options.slowCancelAfter",
-        );
-      }
-      if (options.onSlowCancel !== undefined) {
-        checkFunction(
-          options.onSlowCancel,
-          "run nursery",
-          "options.onSlowCancel",
-        );
-      }
+      checkRunOptions(body, options);
+      nursery = new Nursery(
+        options.name ?? (body.name || "nursery"),
+        options,
+        currentNode(),
+      );
     } catch (error) {
       return Promise.reject(error);
     }
-    const {
-      signal,
-      name = body.name || "nursery",
-      strict = false,
-      concurrency = Infinity,
-      timeout = Infinity,
-      slowCancelAfter = 5_000,
-      onSlowCancel = warnSlowCancel,
-      taskScopes,
-    } = options;
-    if (timeout !== Infinity) {
-      return failAfter(
-        timeout,
-        ({ signal }) =>
-          Nursery.run(body, { ...options, signal, timeout: Infinity }),
-        {
-          signal,
-        },
-      );
-    }
-    return new Promise<T>((resolve, reject) => {
-      const nursery = new Nursery(
-        name,
-        strict,
-        concurrency,
-        slowCancelAfter,
-        onSlowCancel,
-        taskScopes,
-      );
-      nursery.#resolveRun = resolve as (value: unknown) => void;
-      nursery.#rejectRun = reject;
-      nursery.#open(body, signal);
-    });
+    return nursery.#open(body) as Promise<T>;
   }
 
   /**
    * The nursery whose task is running now: the one whose body or child the
-   * calling code belongs to, or `undefined` outside any nursery (and on
-   * runtimes without `AsyncLocalStorage`).
+   * calling code belongs to, or `undefined` outside any nursery (and, after
+   * an await, on runtimes without `AsyncLocalStorage`).
    *
    * @returns The current nursery, or `undefined`.
    *
@@ -502,7 +206,7 @@ export class Nursery {
    * ```
    */
   static current(): Nursery | undefined {
-    return currentScope()?.task?.parent;
+    return enclosingNursery(currentNode());
   }
 
   /** The nursery's name, given or derived from the body function's name. */
@@ -510,19 +214,24 @@ export class Nursery {
     return this.#name;
   }
 
-  /** The body's signal: aborted when the nursery is cancelled. */
+  /** Aborted when the nursery is cancelled, even after the body returned. */
   get signal(): AbortSignal {
     return this.#body.signal;
   }
 
-  /** Whether the nursery has been cancelled (by a failure, `cancel()` or its outer signal). */
+  /** Where the nursery is in its life: `open`, `cancelling` or `closed`. */
+  get state(): NurseryState {
+    return this.#state;
+  }
+
+  /** Whether the nursery has been cancelled (by a failure, `cancel()`, a timeout or from outside). */
   get cancelled(): boolean {
-    return this.#cancelled;
+    return this.#body.isCancelled;
   }
 
   /** Whether the nursery has finished; a closed nursery starts no tasks. */
   get closed(): boolean {
-    return this.#closed;
+    return this.#state === "closed";
   }
 
   /**
@@ -530,7 +239,18 @@ export class Nursery {
    * Cancelling that task, or anything above it, cancels this nursery.
    */
   get parent(): Task<unknown> | undefined {
-    return this.#parent;
+    return enclosingTask(this.#body.lastParent);
+  }
+
+  /** The children that have not settled yet (the body excluded). */
+  get tasks(): Task<unknown>[] {
+    const tasks: Task<unknown>[] = [];
+    for (const node of this.#body.children()) {
+      if (node instanceof TaskHandle && node.owner === this && !node.isBody) {
+        tasks.push(node);
+      }
+    }
+    return tasks;
   }
 
   /**
@@ -562,14 +282,7 @@ export class Nursery {
    * ```
    */
   tree(): string {
-    const lines: string[] = [];
-    this.#render(lines, "", Date.now());
-    return lines.join("\n");
-  }
-
-  /** The children that have not settled yet (the body excluded). */
-  get tasks(): Task<unknown>[] {
-    return [...this.#children];
+    return renderTree(this.#body, Date.now());
   }
 
   /**
@@ -578,7 +291,7 @@ export class Nursery {
    * `fn` is called before `startSoon` returns, and runs up to its first
    * `await`. A synchronous throw is the task's failure, not an exception
    * here. In a cancelled nursery, `fn` is still called, with an aborted
-   * signal, so that its cleanup runs.
+   * signal, so that its cleanup runs (a shielded one waits for its slot).
    *
    * @typeParam T The task's result.
    * @param fn The task; it receives `{ signal, name }`.
@@ -602,8 +315,13 @@ export class Nursery {
    * ```
    */
   startSoon<T>(fn: TaskFunction<T>, options?: StartSoonOptions): Task<T> {
-    this.#checkStart(fn, options, "start task");
-    return this.#spawn(fn, options?.name, undefined);
+    checkStart(fn, options, "start task");
+    this.#checkOpen();
+    return this.#spawn(
+      fn as TaskFunction<unknown>,
+      options?.name,
+      undefined,
+    ) as Task<T>;
   }
 
   /**
@@ -614,8 +332,8 @@ export class Nursery {
    * Until `started`, the child's failure is `start`'s alone: `start` rejects
    * with it and the nursery never sees it (its siblings are not cancelled).
    * If the child returns without calling `started`, `start` rejects with an
-   * error saying so (or with its signal's reason, if it was cancelled). A
-   * child that is still starting is cancelled with the nursery, so the
+   * error saying so, or with the cancellation's reason if it was cancelled.
+   * A child that is still starting is cancelled with the nursery, so the
    * nursery never waits forever on it.
    *
    * @typeParam V The value passed to `started`.
@@ -652,7 +370,8 @@ export class Nursery {
     options?: StartSoonOptions,
   ): Promise<V> {
     try {
-      this.#checkStart(fn, options, "start task");
+      checkStart(fn, options, "start task");
+      this.#checkOpen();
     } catch (error) {
       return Promise.reject(error);
     }
@@ -700,56 +419,15 @@ export class Nursery {
     fn: (item: T, context: MapContext) => R | PromiseLike<R>,
     options: NurseryMapOptions = {},
   ): Promise<R[]> {
-    try {
-      if (typeof (items as Iterable<T>)?.[Symbol.iterator] !== "function") {
-        throw new TypeError(
-          "Cannot map items as 'items' must be iterable: received " +
-            (items === null ? "null" : typeof items),
-        );
-      }
-      checkFunction(fn, "map items", "fn");
-      checkOptions(options, "map items");
-      checkConcurrency(options.concurrency, "map items");
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const { concurrency = Infinity, signal } = options;
-    return Nursery.run((nursery) => {
-      const results: R[] = [];
-      const iterator = items[Symbol.iterator]();
-      let index = 0;
-      const pull = () => {
-        const next = iterator.next();
-        return next.done ? undefined : { item: next.value, at: index++ };
-      };
-      // Each worker starts with one item and pulls more as it finishes, so
-      // the input is read lazily and at most `concurrency` calls are in flight.
-      const work = async (
-        first: { item: T; at: number },
-        signal: AbortSignal,
-      ) => {
-        for (let job: typeof first | undefined = first; job;) {
-          results[job.at] = await fn(job.item, { signal, index: job.at });
-          job = signal.aborted ? undefined : pull();
-        }
-      };
-      for (let workers = 0; workers < concurrency; workers++) {
-        const job = pull();
-        if (job === undefined) break;
-        nursery.startSoon(({ signal }) => work(job, signal), {
-          name: `map[${job.at}]`,
-        });
-      }
-      return results;
-    }, { signal, name: "map" });
+    return mapItems(Nursery.run, items, fn, options);
   }
 
   /**
    * Cancels every task of the nursery, the body included, by aborting their
-   * signals with `reason` (a new {@linkcode Cancelled} if none is given).
-   * A second call changes nothing. If the body had already returned, `run`
-   * still resolves with its value; if the body itself was cancelled, `run`
-   * rejects with the reason.
+   * signals with `reason` (a new `Cancelled` if none is given), before it
+   * returns. A second call changes nothing. If the body had already
+   * returned, `run` still resolves with its value; if the body itself was
+   * cancelled, `run` rejects with the reason.
    *
    * @param reason Why; used as it is, never wrapped.
    *
@@ -769,308 +447,262 @@ export class Nursery {
    * ```
    */
   cancel(reason?: unknown): void {
-    this.#cancel(
+    this.#body.cancel(
       reason === undefined
         ? new Cancelled(`Nursery "${this.#name}" was cancelled`)
         : reason,
     );
   }
 
-  #checkStart(fn: unknown, options: unknown, action: string): void {
-    checkFunction(fn, action, "fn");
-    checkOptions(options, action);
-    checkName((options as StartSoonOptions | undefined)?.name, action);
-    if (this.#closed) {
+  #open(body: (nursery: Nursery) => unknown): Promise<unknown> {
+    const promise = new Promise((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    const { signal, timeout = Infinity } = this.#options;
+    // Started inside a cancelled scope: cancelled before the body runs.
+    if (this.#body.isCancelled) this[bodyCancelled]();
+    // The parent task's own signal needs no listener: the tree links them.
+    if (
+      signal !== undefined && signal !== this.#body.parentNode?.signalIfMade
+    ) {
+      this.#unfollow = followSignal(this.#body, signal);
+    }
+    if (timeout !== Infinity) {
+      this.#deadline = armDeadline(
+        this.#body,
+        timeout,
+        true,
+        () =>
+          `Nursery "${this.#name}" passed its timeout of ${formatMs(timeout)}`,
+      );
+    }
+    this.#body.begin(body, this.#body, this);
+    return promise;
+  }
+
+  #checkOpen(): void {
+    if (this.#state === "closed") {
       throw new NurseryClosedError(
         `Cannot start task: nursery "${this.#name}" is closed`,
       );
     }
   }
 
-  // Registers the task before any user code runs, then calls it, or queues it
-  // when the concurrency limit is reached (a cancelled nursery queues nothing:
-  // the task is called at once with an aborted signal, so its cleanup runs).
-  #spawn<T>(
+  // Registers the task before any user code runs, then calls it, or queues
+  // it when the limit is reached. A cancelled nursery queues no unshielded
+  // task: it is called at once with an aborted signal, so its cleanup runs.
+  #spawn(
     fn: TaskFunction<unknown>,
     name: string | undefined,
     startup: Startup | undefined,
-  ): TaskHandle<T> {
+  ): TaskHandle<unknown> {
     const shielded = shieldedParts(fn);
-    const queued = this.#running >= this.#limit && !this.#cancelled;
-    const task = new TaskHandle<T>(
-      name ?? ((shielded?.fn ?? fn).name || "task"),
+    const limiter = this.#limiter;
+    const queued = limiter !== undefined && limiter.full &&
+      (shielded !== undefined || !this.#body.isCancelled);
+    const task = new TaskHandle(
       this,
+      this.#body,
+      name ?? ((shielded?.fn ?? fn).name || "task"),
       shielded !== undefined,
-      this.#onTaskSettled,
-      queued,
+      queued ? "queued" : "running",
+      false,
     );
-    task.startup = startup;
-    this.#children.add(task as TaskHandle<unknown>);
-    if (queued) {
-      (this.#queue ??= []).push({
-        task: task as TaskHandle<unknown>,
-        fn,
-        shielded,
-      });
-    } else {
-      if (this.#cancelled && !task.shielded) task.cancel(this.#cancelReason);
-      this.#begin(task as TaskHandle<unknown>, fn, shielded);
-    }
+    if (startup !== undefined) task.awaitStartup(startup);
+    this.#live++;
+    if (queued) limiter.wait({ task, fn, shielded });
+    else this.#begin({ task, fn, shielded });
     return task;
   }
 
-  #begin(
-    task: TaskHandle<unknown>,
-    fn: TaskFunction<unknown>,
-    shielded: ShieldedParts | undefined,
-  ): void {
-    this.#running++;
-    const context = task.startup === undefined
-      ? new TaskContextImpl(task)
-      : new StartContextImpl(task);
-    if (shielded === undefined) {
-      // Own scope per task (default), or the body's, entered only when the
-      // caller is not already in it (the common, free case of the body).
-      const scope = this.#taskScopes
-        ? task
-        : currentScope() === this.#body
-        ? null
-        : this.#body;
-      task.begin(fn, context, scope);
-    } else {
-      // Always its own scope: what a shielded task opens is shielded with it.
+  #begin({ task, fn, shielded }: Waiting): void {
+    this.#limiter?.acquire();
+    if (shielded !== undefined) {
+      // Always its own node: what a shielded task opens is shielded with it.
+      const name = `task "${task.name}"`;
       task.begin(
         (context) =>
-          runBounded(
-            shielded.fn,
-            context,
-            shielded.timeout,
-            (error) => task.expire(error),
-          ),
-        context,
+          callWithTimeout(shielded.fn, context, shielded.timeout, task, name),
+        task,
       );
-    }
-  }
-
-  // Starts queued tasks while slots are free. Not re-entrant: a task that
-  // settles at once inside #begin comes back here, and the outer loop goes on,
-  // so a long queue of synchronous tasks cannot overflow the stack.
-  #pump(): void {
-    const queue = this.#queue;
-    if (this.#pumping || queue === undefined) return;
-    this.#pumping = true;
-    try {
-      while (this.#running < this.#limit && this.#queueHead < queue.length) {
-        const next = queue[this.#queueHead];
-        queue[this.#queueHead++] = undefined!;
-        if (next.task.status === "queued") {
-          this.#begin(next.task, next.fn, next.shielded);
-        }
-      }
-      if (this.#queueHead === queue.length) {
-        this.#queue = undefined;
-        this.#queueHead = 0;
-      }
-    } finally {
-      this.#pumping = false;
-    }
-  }
-
-  #open(
-    body: (nursery: Nursery) => unknown,
-    signal: AbortSignal | undefined,
-  ): void {
-    this.#startedAt = Date.now();
-    this.#body = new TaskHandle(this.#name, this, false, this.#onTaskSettled);
-    // The scope this nursery was opened in is its implicit parent: cancelling
-    // it (or anything above it) cancels the nursery, with no signal passed.
-    // A task cancels the nurseries opened directly in it itself; any other
-    // scope (a timeout's, a shield's) is followed through its signal.
-    const parent = currentScope();
-    const task = parent?.task;
-    const direct = task !== undefined && parent === task;
-    if (task !== undefined) {
-      this.#parent = task;
-      (task.nurseries ??= new Map()).set(
-        this,
-        direct ? this.#onOuterAbort : null,
-      );
-      if (direct && task.aborted) this.#abortFromOuter(task.abortReason);
-    }
-    const scopeSignal = direct ? undefined : parent?.signal;
-    // The explicit signal too, unless it is the parent task's own.
-    const explicit = direct && signal === task.signalIfMade
-      ? undefined
-      : signal;
-    if (scopeSignal !== undefined || explicit !== undefined) {
-      this.#unfollow = follow([scopeSignal, explicit], this.#onOuterAbort);
-    }
-    callBounded((body) => this.#body.begin(body, this), body);
-  }
-
-  #onOuterAbort = (reason: unknown): void => this.#abortFromOuter(reason);
-
-  #abortFromOuter(reason: unknown): void {
-    if (this.#outerAborted || this.#closed) return;
-    this.#outerAborted = true;
-    this.#outerReason = reason;
-    this.#cancel(reason);
-  }
-
-  #cancel(reason: unknown): void {
-    if (this.#cancelled || this.#closed) return;
-    this.#cancelled = true;
-    this.#cancelReason = reason;
-    this.#cancelledAt = Date.now();
-    if (this.#slowCancelAfter !== Infinity) {
-      this.#slowCancelTimer = setTimeout(
-        () => this.#reportSlowCancel(),
-        this.#slowCancelAfter,
-      );
-    }
-    this.#body.abortSignal(reason);
-    for (const child of this.#children) {
-      if (!child.shielded) child.cancel(reason);
-    }
-  }
-
-  #taskSettled(task: TaskHandle<unknown>): void {
-    let reportFailure = task.status === "rejected";
-    if (task !== this.#body) {
-      this.#children.delete(task);
-      if (task.startup !== undefined) {
-        // Ended before started(): the outcome is start()'s, not the nursery's.
-        this.#settleStartup(task, task.startup);
-        reportFailure = false;
-      }
-      if (task.startedAt !== undefined) {
-        this.#running--;
-        if (this.#queue !== undefined) this.#pump();
-      }
-    }
-    if (reportFailure) this.#fail(task.outcome, task.name);
-    if (!this.#body.live && this.#children.size === 0) this.#close();
-  }
-
-  #settleStartup(task: TaskHandle<unknown>, startup: Startup): void {
-    task.startup = undefined;
-    if (task.status !== "fulfilled") startup.reject(task.outcome);
+    } else if (this.#taskScopes) task.begin(fn, task);
     else {
-      startup.reject(
-        new Error(
-          `Cannot start task "${task.name}": it returned without calling started()`,
-        ),
+      // The body's node, entered only when the caller is not already in it
+      // (the common, free case of a body starting its children).
+      task.begin(fn, currentNode() === this.#body ? null : this.#body);
+    }
+  }
+
+  #startWaiting = (entry: Waiting): void => {
+    if (entry.task.status === "queued") this.#begin(entry);
+  };
+
+  /**
+   * The body's node was marked cancelled (see `_task.ts`).
+   *
+   * @ignore
+   */
+  [bodyCancelled](): void {
+    if (this.#state !== "open") return;
+    this.#state = "cancelling";
+    this.#cancelledAt = Date.now();
+    const { slowCancelAfter = 5_000 } = this.#options;
+    if (slowCancelAfter !== Infinity) {
+      this.#watchdog = Timer.after(
+        slowCancelAfter,
+        () => Nursery.#reportSlowCancel(this),
       );
     }
   }
 
-  #fail(error: unknown, taskName: string): void {
+  /**
+   * A task settled (see `_task.ts`): its status and outcome are final.
+   *
+   * @ignore
+   */
+  [taskSettled](task: TaskHandle<unknown>): void {
+    this.#live--;
+    if (task.isBody) {
+      if (task.status === "rejected") this.#fail(task.outcome, task.name);
+    } else {
+      const startup = task.takeStartup();
+      // Ended before started(): the outcome is start()'s, not the nursery's.
+      if (startup !== undefined) settleStartup(task, startup);
+      else if (task.status === "rejected") this.#childFailed(task);
+      // Only now, with the failure recorded and the nursery cancelled, may
+      // a waiting task take the slot.
+      if (task.startedAt !== undefined) {
+        this.#limiter?.release(this.#startWaiting);
+      }
+    }
+    if (this.#live === 0) this.#close();
+  }
+
+  #childFailed(task: TaskHandle<unknown>): void {
+    const { onTaskError, failFast = true } = this.#options;
+    if (onTaskError === undefined) {
+      this.#fail(task.outcome, task.name, failFast);
+      return;
+    }
+    try {
+      onTaskError(task.outcome, task);
+    } catch (error) {
+      this.#fail(error, `onTaskError for "${task.name}"`);
+    }
+  }
+
+  #fail(error: unknown, taskName: string, cancel = true): void {
     // The body awaiting a failed child rethrows the same error: report it once.
     this.#failures ??= new Set();
     if (this.#failures.has(error)) return;
     this.#failures.add(error);
     labelFailure(error, taskName);
-    this.#cancel(
+    if (!cancel) return;
+    this.#body.cancel(
       new Cancelled(
         `Nursery "${this.#name}" was cancelled because task "${taskName}" failed`,
         { cause: error },
       ),
+      "failure",
     );
   }
 
   #close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
+    // A queued task cancelled by a failure settles inside that failure's
+    // bookkeeping, and may be the last: the outer call finds it closed.
+    if (this.#state === "closed") return;
+    this.#state = "closed";
+    this.#body.close();
     this.#unfollow?.();
-    this.#parent?.nurseries?.delete(this);
-    if (this.#slowCancelTimer !== undefined) {
-      clearTimeout(this.#slowCancelTimer);
-    }
-    const failures = this.#failures;
-    if (failures !== undefined) {
-      this.#rejectRun(
-        failures.size === 1 && !this.#strict
-          ? failures.values().next().value
-          : new MultiError(failures),
-      );
-    } else if (this.#outerAborted) {
-      this.#rejectRun(this.#outerReason);
-    } else if (this.#body.status === "fulfilled") {
-      this.#resolveRun(this.#body.outcome);
-    } else {
-      this.#rejectRun(this.#cancelReason);
-    }
+    this.#deadline?.clear();
+    this.#watchdog?.clear();
+    const body = this.#body;
+    const outcome = nurseryOutcome({
+      failures: this.#failures,
+      strict: this.#options.strict ?? false,
+      bodyStatus: body.status,
+      bodyOutcome: body.outcome,
+      origin: body.origin,
+      reason: body.reason,
+      fromAbove: body.fromAbove,
+      aboveReason: body.aboveReason,
+    });
+    if (outcome.fulfilled) this.#resolve(outcome.value);
+    else this.#reject(outcome.error);
   }
 
-  #render(lines: string[], indent: string, now: number): void {
-    const state = this.#closed
-      ? "closed"
-      : this.#cancelled
-      ? "cancelling"
-      : "open";
-    lines.push(
-      `${indent}nursery ${JSON.stringify(this.#name)} ${state} ${
-        now - this.#startedAt
-      }ms`,
-    );
-    for (const task of this.#liveTasks()) {
-      const kind = task === this.#body ? "body" : "task";
-      const ran = task.startedAt === undefined ? 0 : now - task.startedAt;
-      lines.push(
-        `${indent}  ${kind} ${
-          JSON.stringify(task.name)
-        } ${task.status} ${ran}ms`,
-      );
-      for (const nested of task.nurseries?.keys() ?? []) {
-        nested.#render(lines, indent + "    ", now);
+  /** Reports the tasks a slow cancellation still waits for. */
+  static #reportSlowCancel(nursery: Nursery): void {
+    nursery.#watchdog = undefined;
+    const { onSlowCancel } = nursery.#options;
+    // A cancelling ancestor's default report names these tasks already.
+    if (onSlowCancel === undefined) {
+      for (let up = nursery.parent?.parent; up;) {
+        const above = up as Nursery;
+        if (
+          above.#state === "cancelling" &&
+          above.#options.onSlowCancel === undefined &&
+          above.#options.slowCancelAfter !== Infinity
+        ) return;
+        up = above.parent?.parent;
       }
     }
-  }
-
-  // Live tasks, and the body while it runs or while nurseries opened in its
-  // scope do (children share the body's scope unless taskScopes is on).
-  #liveTasks(): TaskHandle<unknown>[] {
-    const tasks = [...this.#children];
-    if (this.#body.live || this.#body.nurseries?.size) {
-      tasks.unshift(this.#body);
-    }
-    return tasks;
-  }
-
-  // The deepest live tasks below this nursery: a task inside which a live
-  // nursery was opened is reported through that nursery's tasks instead.
-  #stuck(path: readonly string[], into: StuckTask[]): void {
-    for (const task of this.#liveTasks()) {
-      const here = [...path, task.name];
-      const nested = [...task.nurseries?.keys() ?? []].filter((n) =>
-        !n.#closed
-      );
-      if (nested.length === 0 && task.live) into.push({ task, path: here });
-      for (const nursery of nested) {
-        nursery.#stuck([...here, nursery.#name], into);
-      }
-    }
-  }
-
-  #reportSlowCancel(): void {
-    this.#slowCancelTimer = undefined;
-    // A cancelling ancestor that reports too will name these tasks already.
-    for (let up = this.#parent?.parent; up; up = up.#parent?.parent) {
-      if (up.#cancelled && !up.#closed && up.#slowCancelAfter !== Infinity) {
-        return;
-      }
-    }
-    const stuck: StuckTask[] = [];
-    this.#stuck([this.#name], stuck);
-    const elapsed = Date.now() - this.#cancelledAt;
-    const message = `Nursery "${this.#name}" was cancelled ${elapsed} ms ago ` +
+    const stuck = stuckTasks(nursery.#body);
+    const elapsed = Date.now() - nursery.#cancelledAt;
+    const message =
+      `Nursery "${nursery.#name}" was cancelled ${elapsed} ms ago ` +
       `and still waits for ${stuck.length} task(s) that have not ended ` +
       `(do they ignore their signal?): ` +
       stuck.map((entry) => entry.path.join(" > ")).join("; ");
-    this.#onSlowCancel({ nursery: this, elapsed, stuck, message });
+    const report: SlowCancelReport = { nursery, elapsed, stuck, message };
+    if (onSlowCancel === undefined) console.warn(message);
+    // Outside the cancelled scope: what the hook opens is not cancelled.
+    else callInNode(undefined, callReporter, { onSlowCancel, report });
   }
 }
 
-function warnSlowCancel(report: SlowCancelReport): void {
-  console.warn(report.message);
+function callReporter(
+  { onSlowCancel, report }: {
+    onSlowCancel: (report: SlowCancelReport) => void;
+    report: SlowCancelReport;
+  },
+): void {
+  try {
+    const result: unknown = onSlowCancel(report);
+    if (result instanceof Promise) result.catch(reportHookError);
+  } catch (error) {
+    reportHookError(error);
+  }
+}
+
+function reportHookError(error: unknown): void {
+  console.error("onSlowCancel threw:", error);
+}
+
+function settleStartup(task: TaskHandle<unknown>, startup: Startup): void {
+  if (task.status === "rejected") startup.reject(task.outcome);
+  else if (task.isCancelled) startup.reject(task.reason);
+  else {
+    startup.reject(
+      new Error(
+        `Cannot start task "${task.name}": it returned without calling started()`,
+      ),
+    );
+  }
+}
+
+/** The nearest task at or above `node`. */
+function enclosingTask(
+  node: CancelNode | undefined,
+): TaskHandle<unknown> | undefined {
+  while (node !== undefined && !(node instanceof TaskHandle)) {
+    node = node.lastParent;
+  }
+  return node;
+}
+
+/** The nursery of the nearest task at or above `node`. */
+function enclosingNursery(node: CancelNode | undefined): Nursery | undefined {
+  return enclosingTask(node)?.owner as Nursery | undefined;
 }

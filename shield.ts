@@ -4,10 +4,11 @@
  *
  * @module
  */
-import { markShielded, runBounded } from "./_shielded.ts";
-import { callInScope, currentScope } from "./_context.ts";
+import { CancelNode } from "./_cancel_tree.ts";
+import { callWithTimeout, markShielded } from "./_shielded.ts";
+import { callInNode, currentNode } from "./_context.ts";
 import { checkDuration, checkFunction, checkOptions } from "./_validate.ts";
-import type { TaskContext } from "./task.ts";
+import type { TaskContext } from "./types.ts";
 
 /**
  * Options for {@linkcode shield}.
@@ -88,21 +89,31 @@ export function shield<C extends TaskContext, T>(
   const { timeout = Infinity } = options;
   checkDuration(timeout, "shield task", "options.timeout");
   const standalone = async (context: C): Promise<T> => {
-    // Called directly: the work gets its own signal, out of context.signal's reach.
-    const controller = new AbortController();
+    // Called directly: a shielded node of its own, out of the reach of the
+    // scope it is called in; what fn opens is shielded with it.
+    const node = new CancelNode(currentNode(), true);
     const shielded = {
       ...context,
       name: context?.name,
-      signal: controller.signal,
+      signal: node.signal,
     } as C;
-    // The call is a scope of its own: what it opens is shielded with it.
-    const scope = { signal: controller.signal, task: currentScope()?.task };
-    return await callInScope(
-      scope,
-      (context) =>
-        runBounded(fn, context, timeout, (error) => controller.abort(error)),
-      shielded,
-    );
+    const name = context?.name === undefined
+      ? "a shielded call"
+      : `task "${context.name}"`;
+    try {
+      return await callInNode(
+        node,
+        (context) => callWithTimeout(fn, context, timeout, node, name),
+        shielded,
+      );
+    } catch (error) {
+      // Its own deadline is a failure, as under failAfter.
+      throw node.origin === "deadline" && node.endsAsCancellation(error)
+        ? node.reason
+        : error;
+    } finally {
+      node.close();
+    }
   };
   Object.defineProperty(standalone, "name", { value: fn.name });
   markShielded(standalone, { fn, timeout });

@@ -5,9 +5,11 @@
  *
  * @module
  */
-import { Deadline } from "./_deadline.ts";
-import { follow } from "./_follow.ts";
-import { callInScope, currentScope } from "./_context.ts";
+import { CancelNode, followSignal } from "./_cancel_tree.ts";
+import { callInNode, currentNode } from "./_context.ts";
+import { armDeadline, formatMs } from "./_deadline.ts";
+import { isCancellation } from "./_is_cancellation.ts";
+import { TaskHandle } from "./_task.ts";
 import {
   checkDuration,
   checkFunction,
@@ -220,9 +222,9 @@ export function moveOnAt<T>(
 }
 
 // The four helpers differ only in how the deadline is given (`relative`: ms
-// from now, else a time on the Date.now() clock) and in what an expired
-// deadline gives (`moveOn`: undefined, else the TimeoutError). Arguments are
-// checked before anything runs; the deadline is fixed when the call starts.
+// from now, measured as elapsed time; else a time on the Date.now() clock)
+// and in what an expired deadline gives (`moveOn`: undefined, else the
+// TimeoutError). Arguments are checked before anything runs.
 function bounded<T>(
   helper: string,
   time: number,
@@ -241,38 +243,65 @@ function bounded<T>(
   } catch (error) {
     return Promise.reject(error);
   }
-  const at = relative ? Date.now() + time : time;
-  return runUntil(at, fn, options?.signal, moveOn);
+  // The call is a node of the tree, under the scope it runs in: cancelling
+  // that scope cancels fn's work, and fn's nurseries hang from this node.
+  const parent = currentNode();
+  const node = new CancelNode(parent, false);
+  const outer = options?.signal;
+  const unfollow = outer !== undefined && outer !== parent?.signalIfMade
+    ? followSignal(node, outer)
+    : undefined;
+  const timer = armDeadline(node, time, relative, () => {
+    const given = relative ? formatMs(time) : new Date(time).toISOString();
+    return `${helper}(${given})${where(parent)} passed its deadline`;
+  });
+  return settle(node, fn, moveOn, () => {
+    timer?.clear();
+    unfollow?.();
+    node.close();
+  });
 }
 
-async function runUntil<T>(
-  at: number,
+async function settle<T>(
+  node: CancelNode,
   fn: TimeoutFunction<T>,
-  outer: AbortSignal | undefined,
   moveOn: boolean,
+  done: () => void,
 ): Promise<T | undefined> {
-  const controller = new AbortController();
-  // Outer cancellation first (if one has already fired, its reason wins):
-  // the explicit signal and the scope this call runs in, its implicit parent.
-  const parent = currentScope();
-  const unfollow = follow(
-    [outer, parent?.signal],
-    (reason) => controller.abort(reason),
-  );
-  const deadline = new Deadline(at, (error) => controller.abort(error));
-  // This call is the current scope for fn: nurseries and timeouts inside it
-  // are cancelled by its deadline without being passed its signal.
-  const scope = { signal: controller.signal, task: parent?.task };
   try {
-    return await callInScope(scope, fn, { signal: controller.signal });
+    return await callInNode(node, fn, new TimeoutContextImpl(node));
   } catch (error) {
-    const outcome = deadline.translate(error, controller.signal);
-    if (moveOn && outcome !== undefined && outcome === deadline.error) {
-      return undefined;
+    if (!node.endsAsCancellation(error)) throw error;
+    // A cancellation from outside passes through, even after the deadline:
+    // what the deadline's own reason ended becomes the outside reason.
+    // Another AbortError (a nested nursery's own) goes up as it is.
+    if (node.fromAbove) {
+      throw isCancellation(error, node.reason, false)
+        ? node.aboveReason
+        : error;
     }
-    throw outcome;
+    if (moveOn) return undefined;
+    throw node.reason;
   } finally {
-    deadline.clear();
-    unfollow();
+    done();
   }
+}
+
+/** `fn`'s context; the signal is made only if read. */
+class TimeoutContextImpl implements TimeoutContext {
+  readonly #node: CancelNode;
+  constructor(node: CancelNode) {
+    this.#node = node;
+  }
+  get signal(): AbortSignal {
+    return this.#node.signal;
+  }
+}
+
+/** ` in nursery "crawl"`, for the message; empty outside any nursery. */
+function where(node: CancelNode | undefined): string {
+  while (node !== undefined && !(node instanceof TaskHandle)) {
+    node = node.lastParent;
+  }
+  return node === undefined ? "" : ` in nursery "${node.owner.name}"`;
 }

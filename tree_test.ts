@@ -94,7 +94,7 @@ Deno.test("a slow cancellation is reported once, naming the deepest stuck task a
   assertEquals(await result, undefined);
 });
 
-Deno.test("by default the report still names the deepest stuck task, by the scope it runs in", async () => {
+Deno.test("by default the report names the deepest stuck task under the task that opened its nursery", async () => {
   using time = new FakeTime(0);
   const reports: SlowCancelReport[] = [];
   let release = () => {};
@@ -111,6 +111,38 @@ Deno.test("by default the report still names the deepest stuck task, by the scop
     });
     root.cancel();
   }, { name: "root", onSlowCancel: (report) => reports.push(report) });
+  await time.tickAsync(5_000);
+  // The inner nursery belongs to the worker that opened it: the worker is
+  // reported through it, by its deepest stuck task.
+  assertEquals(reports[0].stuck.map((s) => s.path.join(" > ")), [
+    "root > worker > nursery > stubborn",
+  ]);
+  release();
+  await time.runMicrotasks();
+  await result;
+});
+
+Deno.test("with taskScopes: false the report still names the deepest stuck task, by the scope it runs in", async () => {
+  using time = new FakeTime(0);
+  const reports: SlowCancelReport[] = [];
+  let release = () => {};
+  const result = Nursery.run((root) => {
+    root.startSoon(function worker() {
+      return Nursery.run((inner) => {
+        inner.startSoon(
+          () => new Promise<void>((resolve) => release = resolve),
+          {
+            name: "stubborn",
+          },
+        );
+      });
+    });
+    root.cancel();
+  }, {
+    name: "root",
+    taskScopes: false,
+    onSlowCancel: (report) => reports.push(report),
+  });
   await time.tickAsync(5_000);
   // Without taskScopes the inner nursery belongs to the root's scope (its
   // body), and the worker waiting on it is still running too.
