@@ -1,12 +1,13 @@
 // Copyright 2026 the @nursery/nursery authors. MIT license.
 import { MultiError } from "./multi_error.ts";
+import { withLabels } from "./_failure_labels.ts";
 import type { CancelOrigin } from "./_cancel_tree.ts";
 import type { TaskStatus } from "./types.ts";
 
 /** All that decides how a nursery's `run` settles, once every task has. */
 export interface NurseryEnding {
-  /** The failures kept, in order, each once. */
-  readonly failures: ReadonlySet<unknown> | undefined;
+  /** The failures kept, in order, each once, with their tasks' names. */
+  readonly failures: ReadonlyMap<unknown, string> | undefined;
   /** Always a MultiError, even for one failure. */
   readonly strict: boolean;
   /** How the body ended, and with what. */
@@ -42,8 +43,8 @@ export function nurseryOutcome(ending: NurseryEnding): Outcome {
     return {
       fulfilled: false,
       error: failures.size === 1 && !ending.strict
-        ? failures.values().next().value
-        : new MultiError(failures),
+        ? failures.keys().next().value
+        : withLabels(failures, () => new MultiError(failures.keys())),
     };
   }
   if (ending.fromAbove) return { fulfilled: false, error: ending.aboveReason };

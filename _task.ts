@@ -2,6 +2,7 @@
 import { CancelNode, type CancelOrigin } from "./_cancel_tree.ts";
 import { Cancelled } from "./errors.ts";
 import { callInNode } from "./_context.ts";
+import { isInstance } from "./_inspect.ts";
 import type {
   NurseryScope,
   StartContext,
@@ -175,8 +176,9 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
     } catch (error) {
       // The user's own code overflowed the stack: no room is left for the
       // nursery's bookkeeping, which settles from a fresh stack.
-      if (error instanceof RangeError) queueMicrotask(() => this.#fail(error));
-      else this.#fail(error);
+      if (isInstance(error, RangeError)) {
+        queueMicrotask(() => this.#fail(error));
+      } else this.#fail(error);
       return;
     } finally {
       depth--;

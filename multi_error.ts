@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { failureLabel } from "./_failure_labels.ts";
+import { failureLabel, givenLabels } from "./_failure_labels.ts";
+import { isInstance } from "./_inspect.ts";
 
 // A log line must stay readable with 50,000 failures: name the first few,
 // and quote each one's message only so far (nested groups quote each other).
@@ -61,12 +62,14 @@ export class MultiError extends AggregateError {
     super(list, message ?? describe(list));
     this.name = "MultiError";
     this.#ownStack = this.stack;
+    // The stack is joined later: keep the labels given now (withLabels).
+    const labels = givenLabels();
     // Children's stacks are joined only when someone reads `stack`: a group
     // of 50,000 failures must stay cheap to make and to throw.
     Object.defineProperty(this, "stack", {
       configurable: true,
       enumerable: false,
-      get: () => this.#stack ??= combineStacks(this.#ownStack, this.errors),
+      get: () => this.#stack ??= combineStacks(this.#ownStack, list, labels),
       set: (value: string) => this.#stack = value,
     });
   }
@@ -170,7 +173,7 @@ function flatten(errors: Iterable<unknown>): unknown[] {
   while (pending.length > 0) {
     const next = pending[pending.length - 1].next();
     if (next.done) pending.pop();
-    else if (next.value instanceof MultiError) {
+    else if (isInstance(next.value, MultiError)) {
       pending.push(next.value.errors[Symbol.iterator]());
     } else leaves.push(next.value);
   }
@@ -190,23 +193,50 @@ function describe(errors: unknown[]): string {
 function describeOne(error: unknown): string {
   const label = failureLabel(error);
   const prefix = label === undefined ? "" : `[${label}] `;
-  const text = error instanceof Error
-    ? `${error.name}: ${error.message}`
-    : String(error);
+  const text = summary(error);
   return prefix +
     (text.length > MESSAGE_QUOTES_AT_MOST
       ? `${text.slice(0, MESSAGE_QUOTES_AT_MOST)}…`
       : text);
 }
 
-function combineStacks(own: string | undefined, errors: unknown[]): string {
+// Reading a thrown value runs user code (getters, proxy traps, toString):
+// whatever it throws, the group must still describe itself.
+const INDESCRIBABLE = "(a value that cannot be described)";
+
+function summary(error: unknown): string {
+  try {
+    if (error instanceof Error) {
+      return `${String(error.name)}: ${String(error.message)}`;
+    }
+    return String(error);
+  } catch {
+    return INDESCRIBABLE;
+  }
+}
+
+function stackText(error: unknown): string {
+  try {
+    if (error instanceof Error) {
+      const stack: unknown = error.stack;
+      return typeof stack === "string" ? stack : summary(error);
+    }
+  } catch {
+    return INDESCRIBABLE;
+  }
+  return summary(error);
+}
+
+function combineStacks(
+  own: string | undefined,
+  errors: unknown[],
+  labels: ReadonlyMap<unknown, string> | undefined,
+): string {
   const parts = [own ?? "MultiError"];
   errors.forEach((error, index) => {
-    const label = failureLabel(error) ?? `error ${index + 1}`;
-    const text = error instanceof Error
-      ? error.stack ?? `${error.name}: ${error.message}`
-      : String(error);
-    parts.push(indent(`[${label}] ${text}`, "  "));
+    const label = labels?.get(error) ?? failureLabel(error) ??
+      `error ${index + 1}`;
+    parts.push(indent(`[${label}] ${stackText(error)}`, "  "));
   });
   return parts.join("\n");
 }

@@ -30,6 +30,7 @@ import { type CancelNode, followSignal } from "./_cancel_tree.ts";
 import { callInNode, currentNode } from "./_context.ts";
 import { armDeadline, formatMs } from "./_deadline.ts";
 import { labelFailure } from "./_failure_labels.ts";
+import { isInstance } from "./_inspect.ts";
 import { Limiter } from "./_limiter.ts";
 import { nurseryOutcome } from "./_outcome.ts";
 import { renderTree, stuckTasks } from "./_render.ts";
@@ -103,9 +104,10 @@ export class Nursery {
   readonly #body: TaskHandle<unknown>;
   #state: NurseryState = "open";
   #live = 1;
-  // A Set keeps insertion order and makes the identity dedupe O(1); made on
-  // the first failure, as most nurseries never see one.
-  #failures: Set<unknown> | undefined;
+  // Failure -> the task it came from. A Map keeps insertion order and makes
+  // the identity dedupe O(1), for primitives too; made on the first
+  // failure, as most nurseries never see one.
+  #failures: Map<unknown, string> | undefined;
   #cancelledAt = 0;
   #deadline: Timer | undefined;
   #watchdog: Timer | undefined;
@@ -594,9 +596,9 @@ export class Nursery {
 
   #fail(error: unknown, taskName: string, cancel = true): void {
     // The body awaiting a failed child rethrows the same error: report it once.
-    this.#failures ??= new Set();
+    this.#failures ??= new Map();
     if (this.#failures.has(error)) return;
-    this.#failures.add(error);
+    this.#failures.set(error, taskName);
     labelFailure(error, taskName);
     if (!cancel) return;
     this.#body.cancel(
@@ -670,7 +672,7 @@ function callReporter(
 ): void {
   try {
     const result: unknown = onSlowCancel(report);
-    if (result instanceof Promise) result.catch(reportHookError);
+    if (isInstance(result, Promise)) result.catch(reportHookError);
   } catch (error) {
     reportHookError(error);
   }
