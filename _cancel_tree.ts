@@ -17,15 +17,14 @@
  *
  * @module
  */
+import type { CancelOrigin } from "./errors.ts";
 import { isCancellation } from "./_is_cancellation.ts";
 
-/** Where a node's cancellation came from. */
-export type CancelOrigin =
-  | "explicit" // cancel() on a task or a nursery
-  | "failure" // a task of the nursery failed
-  | "deadline" // the node's own timeout
-  | "outer" // an explicit `signal` option aborted
-  | "parent"; // an enclosing node was cancelled
+/**
+ * Where a node's cancellation came from: the public origins (see
+ * `Cancelled`), or "parent", an enclosing node's cancellation reaching it.
+ */
+export type NodeOrigin = CancelOrigin | "parent";
 
 /**
  * A node of the cancel tree. Children are a doubly linked list (no Set: a
@@ -44,7 +43,7 @@ export class CancelNode {
   readonly shielded: boolean;
   // The first cancellation, and the first one that came from above (the
   // same event when it was the first); undefined origin: not cancelled.
-  #origin: CancelOrigin | undefined;
+  #origin: NodeOrigin | undefined;
   #reason: unknown;
   #fromAbove = false;
   #aboveReason: unknown;
@@ -90,7 +89,7 @@ export class CancelNode {
   }
 
   /** Where the first cancellation came from. */
-  get origin(): CancelOrigin | undefined {
+  get origin(): NodeOrigin | undefined {
     return this.#origin;
   }
 
@@ -145,10 +144,11 @@ export class CancelNode {
    * descendants' origin is "parent". A node already cancelled only records a
    * reason that comes from outside ("outer"), and hands that on.
    */
-  cancel(reason: unknown, origin: Exclude<CancelOrigin, "parent">): void {
+  cancel(reason: unknown, origin: CancelOrigin): void {
     if (this.#closed) return;
     const fromAbove = origin === "outer";
-    if (this.#origin === undefined) {
+    const fresh = this.#origin === undefined;
+    if (fresh) {
       this.#origin = origin;
       this.#reason = reason;
       if (fromAbove) this.#markAbove(reason);
@@ -156,7 +156,8 @@ export class CancelNode {
     } else if (fromAbove && !this.#fromAbove) {
       this.#markAbove(reason);
     } else return;
-    const aborted: CancelNode[] = [this];
+    // The nodes cancelled now (not those that only heard from above).
+    const aborted: CancelNode[] = fresh ? [this] : [];
     this.#markSubtree(reason, aborted);
     // Phase two: user code (abort listeners) may run from here on, and finds
     // every node of the subtree already marked.

@@ -4,7 +4,7 @@ import { Timer } from "./_timer.ts";
 
 /**
  * Arms `node`'s deadline: when it passes, the node is cancelled with a
- * `TimeoutError` (origin "deadline") whose message `describe()` writes then,
+ * `TimeoutError` (origin "timeout") whose message `describe()` writes then,
  * since most deadlines are cleared first and a DOMException costs
  * microseconds. A deadline already passed expires at once, synchronously,
  * so the work it bounds starts with an aborted signal. `relative`: `time` is
@@ -18,7 +18,7 @@ export function armDeadline(
   describe: () => string,
 ): Timer | undefined {
   const expire = () =>
-    node.cancel(new DOMException(describe(), "TimeoutError"), "deadline");
+    node.cancel(new DOMException(describe(), "TimeoutError"), "timeout");
   if (relative ? time <= 0 : time <= Date.now()) {
     expire();
     return undefined;

@@ -1,7 +1,7 @@
 // Copyright 2026 the @nursery/nursery authors. MIT license.
 import { MultiError } from "./multi_error.ts";
 import { withLabels } from "./_failure_labels.ts";
-import type { CancelOrigin } from "./_cancel_tree.ts";
+import type { NodeOrigin } from "./_cancel_tree.ts";
 import type { TaskStatus } from "./types.ts";
 
 /** All that decides how a nursery's `run` settles, once every task has. */
@@ -14,7 +14,7 @@ export interface NurseryEnding {
   readonly bodyStatus: TaskStatus;
   readonly bodyOutcome: unknown;
   /** The nursery's own cancellation, if any. */
-  readonly origin: CancelOrigin | undefined;
+  readonly origin: NodeOrigin | undefined;
   readonly reason: unknown;
   /** A cancellation that came from outside (parent scope or outer signal). */
   readonly fromAbove: boolean;
@@ -48,7 +48,7 @@ export function nurseryOutcome(ending: NurseryEnding): Outcome {
     };
   }
   if (ending.fromAbove) return { fulfilled: false, error: ending.aboveReason };
-  if (ending.origin === "deadline") {
+  if (ending.origin === "timeout") {
     return { fulfilled: false, error: ending.reason };
   }
   if (ending.bodyStatus === "fulfilled") {

@@ -3,7 +3,9 @@
 // report. Both walk the cancel tree with an explicit stack, so depth never
 // overflows and the work is linear in the nodes shown.
 import type { CancelNode } from "./_cancel_tree.ts";
-import { TaskHandle } from "./_task.ts";
+import { Cancelled } from "./errors.ts";
+import { isInstance } from "./_inspect.ts";
+import { cancelledAt, TaskHandle } from "./_task.ts";
 import type { StuckTask } from "./types.ts";
 
 /**
@@ -42,6 +44,26 @@ function nestedNurseries(entry: TaskHandle<unknown>): TaskHandle<unknown>[] {
   return found;
 }
 
+/** ` (cancelled 30ms ago: failure)`: when and why a nursery was cancelled. */
+function cancelNote(body: TaskHandle<unknown>, now: number): string {
+  const why = body.origin === "parent"
+    ? `by its parent (${originOf(body.reason)})`
+    : body.origin;
+  return ` (cancelled ${age(now, body.owner[cancelledAt])} ago: ${why})`;
+}
+
+// Where a reason from above came from: a Cancelled says; a TimeoutError is
+// a deadline's; anything else was given by the user (cancel(reason), or an
+// outer signal).
+function originOf(reason: unknown): string {
+  if (isInstance(reason, Cancelled) && reason.origin !== undefined) {
+    return reason.origin;
+  }
+  return isInstance(reason, DOMException) && reason.name === "TimeoutError"
+    ? "timeout"
+    : "a given reason";
+}
+
 function age(now: number, since: number | undefined): string {
   return `${since === undefined ? 0 : now - since}ms`;
 }
@@ -62,7 +84,9 @@ export function renderTree(root: TaskHandle<unknown>, now: number): string {
       lines.push(
         `${frame.indent}nursery ${
           JSON.stringify(nursery.name)
-        } ${nursery.state} ${age(now, body.startedAt)}`,
+        } ${nursery.state} ${age(now, body.startedAt)}${
+          nursery.state === "cancelling" ? cancelNote(body, now) : ""
+        }`,
       );
       const entries = entriesOf(body);
       for (let i = entries.length - 1; i >= 0; i--) {

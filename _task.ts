@@ -1,8 +1,9 @@
 // Copyright 2026 the @nursery/nursery authors. MIT license.
-import { CancelNode, type CancelOrigin } from "./_cancel_tree.ts";
-import { Cancelled } from "./errors.ts";
+import { CancelNode } from "./_cancel_tree.ts";
+import { Cancelled, type CancelOrigin } from "./errors.ts";
 import { callInNode } from "./_context.ts";
 import { isInstance } from "./_inspect.ts";
+import { emit, instrumented } from "./_instruments.ts";
 import type {
   NurseryScope,
   StartContext,
@@ -20,6 +21,8 @@ let depth = 0;
 export const taskSettled: unique symbol = Symbol("taskSettled");
 /** See {@linkcode taskSettled}. */
 export const bodyCancelled: unique symbol = Symbol("bodyCancelled");
+/** See {@linkcode taskSettled}. */
+export const cancelledAt: unique symbol = Symbol("cancelledAt");
 
 /** What a task handle needs of the nursery that owns it. */
 export interface TaskOwner extends NurseryScope {
@@ -27,6 +30,8 @@ export interface TaskOwner extends NurseryScope {
   [taskSettled](task: TaskHandle<unknown>): void;
   /** The body's node was marked cancelled: the nursery is cancelled. */
   [bodyCancelled](): void;
+  /** When the nursery was cancelled (Date.now()), for the reports. */
+  readonly [cancelledAt]: number;
 }
 
 /** How `start()` hears of its task's `started(value)`, or of its early end. */
@@ -121,8 +126,8 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
    * its node lives as long as its nursery) or was already cancelled.
    */
   override cancel(
-    reason: unknown = new Cancelled(`Task "${this.name}" was cancelled`),
-    origin: Exclude<CancelOrigin, "parent"> = "explicit",
+    reason: unknown = cancellation(this as TaskHandle<unknown>, "explicit"),
+    origin: CancelOrigin = "explicit",
   ): void {
     if (this.live || this.#isBody) super.cancel(reason, origin);
   }
@@ -134,6 +139,9 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
   // A queued task never runs: it ends here, cancelled with the reason.
   protected override wasCancelled(): void {
     if (this.#status === "queued") this.#settle("cancelled", this.reason);
+    else if (this.#isBody && instrumented) {
+      emit("nurseryCancelled", this.#owner, this.reason);
+    }
   }
 
   /**
@@ -232,7 +240,7 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
     else if (
       // A shielded child's own deadline (shield({ timeout })) is a failure,
       // as under failAfter; a body's deadline is its nursery's to report.
-      this.origin === "deadline" && !this.fromAbove && !this.#isBody
+      this.origin === "timeout" && !this.fromAbove && !this.#isBody
     ) this.#settle("rejected", this.reason);
     else this.#settle("cancelled", error);
   }
@@ -271,6 +279,43 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
     }
     return this.#promise;
   }
+}
+
+/**
+ * The names from the root down to `node`'s nearest task: nurseries by their
+ * name (their body's), tasks by theirs; other scopes have none.
+ */
+export function scopePath(node: CancelNode | undefined): string[] {
+  const names: string[] = [];
+  for (; node !== undefined; node = node.lastParent) {
+    if (node instanceof TaskHandle) names.push(node.name);
+  }
+  return names.reverse();
+}
+
+/**
+ * The reason a nursery or a task is cancelled with when no reason is
+ * given: a `Cancelled` that says, as data and in its one-line message, where
+ * it came from.
+ */
+export function cancellation(
+  task: TaskHandle<unknown>,
+  origin: "explicit" | "failure",
+  failed?: { name: string; error: unknown },
+): Cancelled {
+  const path = scopePath(task);
+  const subject = task.isBody
+    ? `Nursery "${task.name}"`
+    : `Task "${task.name}"`;
+  const why = failed === undefined
+    ? "was cancelled"
+    : `was cancelled because task "${failed.name}" failed`;
+  return new Cancelled(
+    `${subject} ${why} (origin: ${origin}; at ${path.join(" > ")})`,
+    failed === undefined
+      ? { origin, path }
+      : { origin, path, failedTask: failed.name, cause: failed.error },
+  );
 }
 
 /** The `context` a task function receives; `signal` stays lazy. */

@@ -41,16 +41,72 @@
  * ```
  */
 export class Cancelled extends Error {
+  /** Where the cancellation came from: a failure, a timeout, an outer signal or a `cancel()` call. */
+  readonly origin: CancelOrigin | undefined;
+  /** The names from the root down to the scope the cancellation started in. */
+  readonly path: readonly string[];
+  /** For a failure: the name of the task that failed (`cause` is the failure). */
+  readonly failedTask: string | undefined;
+
   /**
    * Makes a cancellation reason.
    *
    * @param message What was cancelled and why.
-   * @param options `cause`: the failure that triggered the cancellation.
+   * @param options `cause`: the failure that triggered the cancellation;
+   * `origin`, `path` and `failedTask`: where it came from, as data.
    */
-  constructor(message = "The task was cancelled", options?: ErrorOptions) {
+  constructor(message = "The task was cancelled", options?: CancelledOptions) {
     super(message, options);
     this.name = "AbortError";
+    this.origin = options?.origin;
+    this.path = options?.path ?? [];
+    this.failedTask = options?.failedTask;
   }
+}
+
+/**
+ * Where a cancellation came from.
+ *
+ * - `failure`: a task of the nursery failed;
+ * - `timeout`: a deadline passed (a nursery's `timeout`, `failAfter` and kin);
+ * - `outer`: an explicit `signal` option aborted;
+ * - `explicit`: `cancel()` was called on a nursery or a task.
+ *
+ * @example Reading the origin of a nursery's cancellation
+ * ```ts
+ * import { Cancelled, type CancelOrigin, Nursery } from "@nursery/nursery";
+ * import { assertEquals, assertInstanceOf } from "@std/assert";
+ *
+ * let origin: CancelOrigin | undefined;
+ * await Nursery.run((nursery) => {
+ *   nursery.startSoon(({ signal }) =>
+ *     new Promise<void>((resolve) => {
+ *       signal.addEventListener("abort", () => {
+ *         assertInstanceOf(signal.reason, Cancelled);
+ *         origin = signal.reason.origin;
+ *         resolve();
+ *       });
+ *     })
+ *   );
+ *   nursery.cancel();
+ * }).catch(() => {});
+ * assertEquals(origin, "explicit");
+ * ```
+ */
+export type CancelOrigin = "failure" | "timeout" | "outer" | "explicit";
+
+/** Options for the {@linkcode Cancelled} constructor. */
+export interface CancelledOptions extends ErrorOptions {
+  /** Where the cancellation came from. */
+  origin?: CancelOrigin;
+  /**
+   * Names from the root down to the scope the cancellation started in.
+   *
+   * @default {[]}
+   */
+  path?: readonly string[];
+  /** For a failure: the failing task's name. */
+  failedTask?: string;
 }
 
 /**

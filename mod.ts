@@ -76,3 +76,5 @@ export * from "./errors.ts";
 export * from "./shield.ts";
 export * from "./timeout.ts";
 export * from "./current_signal.ts";
+export * from "./dump_tasks.ts";
+export * from "./instrument.ts";

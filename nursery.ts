@@ -25,12 +25,14 @@
  *
  * @module
  */
-import { Cancelled, NurseryClosedError } from "./errors.ts";
+import { NurseryClosedError } from "./errors.ts";
 import { type CancelNode, followSignal } from "./_cancel_tree.ts";
 import { callInNode, currentNode } from "./_context.ts";
 import { armDeadline, formatMs } from "./_deadline.ts";
 import { labelFailure } from "./_failure_labels.ts";
 import { isInstance } from "./_inspect.ts";
+import { emit, instrumented } from "./_instruments.ts";
+import { liveRoots } from "./_roots.ts";
 import { Limiter } from "./_limiter.ts";
 import { nurseryOutcome } from "./_outcome.ts";
 import { renderTree, stuckTasks } from "./_render.ts";
@@ -41,6 +43,8 @@ import {
 } from "./_shielded.ts";
 import {
   bodyCancelled,
+  cancellation,
+  cancelledAt,
   type Startup,
   TaskHandle,
   taskSettled,
@@ -104,6 +108,8 @@ export class Nursery {
   readonly #body: TaskHandle<unknown>;
   #state: NurseryState = "open";
   #live = 1;
+  // Children started so far: an unnamed one is called task-N in that order.
+  #spawned = 0;
   // Failure -> the task it came from. A Map keeps insertion order and makes
   // the identity dedupe O(1), for primitives too; made on the first
   // failure, as most nurseries never see one.
@@ -132,6 +138,7 @@ export class Nursery {
       : new Limiter(concurrency);
     // Last: from here on the node is in the tree and may be cancelled.
     this.#body = new TaskHandle(this, parent, name, false, "running", true);
+    if (this.#body.parentNode === undefined) liveRoots.add(this.#body);
   }
 
   /**
@@ -450,9 +457,7 @@ export class Nursery {
    */
   cancel(reason?: unknown): void {
     this.#body.cancel(
-      reason === undefined
-        ? new Cancelled(`Nursery "${this.#name}" was cancelled`)
-        : reason,
+      reason === undefined ? cancellation(this.#body, "explicit") : reason,
     );
   }
 
@@ -479,6 +484,7 @@ export class Nursery {
           `Nursery "${this.#name}" passed its timeout of ${formatMs(timeout)}`,
       );
     }
+    if (instrumented) emit("nurseryOpened", this);
     this.#body.begin(body, this.#body, this);
     return promise;
   }
@@ -500,19 +506,21 @@ export class Nursery {
     startup: Startup | undefined,
   ): TaskHandle<unknown> {
     const shielded = shieldedParts(fn);
+    this.#spawned++;
     const limiter = this.#limiter;
     const queued = limiter !== undefined && limiter.full &&
       (shielded !== undefined || !this.#body.isCancelled);
     const task = new TaskHandle(
       this,
       this.#body,
-      name ?? ((shielded?.fn ?? fn).name || "task"),
+      name ?? ((shielded?.fn ?? fn).name || `task-${this.#spawned}`),
       shielded !== undefined,
       queued ? "queued" : "running",
       false,
     );
     if (startup !== undefined) task.awaitStartup(startup);
     this.#live++;
+    if (instrumented) emit("taskSpawned", task);
     if (queued) limiter.wait({ task, fn, shielded });
     else this.#begin({ task, fn, shielded });
     return task;
@@ -520,6 +528,7 @@ export class Nursery {
 
   #begin({ task, fn, shielded }: Waiting): void {
     this.#limiter?.acquire();
+    if (instrumented) emit("taskStarted", task);
     if (shielded !== undefined) {
       // Always its own node: what a shielded task opens is shielded with it.
       const name = `task "${task.name}"`;
@@ -559,12 +568,22 @@ export class Nursery {
   }
 
   /**
+   * When the nursery was cancelled (see `_task.ts`).
+   *
+   * @ignore
+   */
+  get [cancelledAt](): number {
+    return this.#cancelledAt;
+  }
+
+  /**
    * A task settled (see `_task.ts`): its status and outcome are final.
    *
    * @ignore
    */
   [taskSettled](task: TaskHandle<unknown>): void {
     this.#live--;
+    if (instrumented && !task.isBody) emit("taskSettled", task);
     if (task.isBody) {
       if (task.status === "rejected") this.#fail(task.outcome, task.name);
     } else {
@@ -602,10 +621,7 @@ export class Nursery {
     labelFailure(error, taskName);
     if (!cancel) return;
     this.#body.cancel(
-      new Cancelled(
-        `Nursery "${this.#name}" was cancelled because task "${taskName}" failed`,
-        { cause: error },
-      ),
+      cancellation(this.#body, "failure", { name: taskName, error }),
       "failure",
     );
   }
@@ -632,6 +648,8 @@ export class Nursery {
     });
     if (outcome.fulfilled) this.#resolve(outcome.value);
     else this.#reject(outcome.error);
+    liveRoots.delete(body);
+    if (instrumented) emit("nurseryClosed", this);
   }
 
   /** Reports the tasks a slow cancellation still waits for. */

@@ -108,7 +108,7 @@ export function shield<C extends TaskContext, T>(
       );
     } catch (error) {
       // Its own deadline is a failure, as under failAfter.
-      throw node.origin === "deadline" && node.endsAsCancellation(error)
+      throw node.origin === "timeout" && node.endsAsCancellation(error)
         ? node.reason
         : error;
     } finally {

@@ -444,3 +444,38 @@ export interface NurseryScope {
   /** The live tree below the nursery as text; see `Nursery.prototype.tree`. */
   tree(): string;
 }
+
+/**
+ * The hooks of an instrument, in the spirit of trio's `Instrument`: any of
+ * them, each called when its event happens. A hook that throws is reported
+ * with `console.error` and never affects a task.
+ *
+ * @example Counting tasks
+ * ```ts
+ * import { type Instrument, instrument, Nursery } from "@nursery/nursery";
+ * import { assertEquals } from "@std/assert";
+ *
+ * let settled = 0;
+ * const counter: Instrument = { taskSettled: () => settled++ };
+ * using _registration = instrument(counter);
+ * await Nursery.run((nursery) => {
+ *   nursery.startSoon(() => {});
+ *   nursery.startSoon(async () => {});
+ * });
+ * assertEquals(settled, 2);
+ * ```
+ */
+export interface Instrument {
+  /** A nursery opened; its body has not run yet. */
+  nurseryOpened?(nursery: NurseryScope): void;
+  /** A child task was registered (it may wait for a slot: `queued`). */
+  taskSpawned?(task: Task<unknown>): void;
+  /** A child task's function is about to be called. */
+  taskStarted?(task: Task<unknown>): void;
+  /** A child task settled: its `status` and outcome are final. */
+  taskSettled?(task: Task<unknown>): void;
+  /** A nursery was cancelled, with `reason`; its signals are aborted. */
+  nurseryCancelled?(nursery: NurseryScope, reason: unknown): void;
+  /** A nursery closed: every task has settled, `run` is settling. */
+  nurseryClosed?(nursery: NurseryScope): void;
+}
