@@ -63,7 +63,10 @@ async function listenAndRun<T>(
           `again to print the live tasks and exit at once)`,
       );
       controller.abort(
-        new Cancelled(`Program "${options.name}" received ${signal}`),
+        new Cancelled(`Program "${options.name}" received ${signal}`, {
+          origin: "outer",
+          path: [options.name],
+        }),
       );
       return;
     }

@@ -3,14 +3,24 @@ import {
   assert,
   assertEquals,
   assertInstanceOf,
-  assertMatch,
   assertRejects,
-  assertStringIncludes,
 } from "@std/assert";
 import { Cancelled, main } from "./mod.ts";
 import type { Host, ProgramSignal } from "./_host.ts";
 import { runProgram } from "./_program.ts";
 import { ChildProgram } from "./testing/child_program.ts";
+
+/** Fails unless `text` holds `expected` (a string, or a match of a pattern). */
+function assertHas(text: string, expected: string | RegExp): void {
+  assert(
+    typeof expected === "string"
+      ? text.includes(expected)
+      : expected.test(text),
+    `Expected ${
+      typeof expected === "string" ? JSON.stringify(expected) : expected
+    } in:\n${text}`,
+  );
+}
 
 // The child programs: real processes that receive real signals.
 const CHILD = new URL("./testing/main_child.mjs", import.meta.url).pathname;
@@ -21,6 +31,8 @@ function program(scenario: string): ChildProgram {
     "run",
     "--quiet",
     "--no-prompt",
+    // To import the library, which the program does by its path.
+    `--allow-read=${new URL(".", import.meta.url).pathname}`,
     CHILD,
     LIBRARY,
     scenario,
@@ -34,15 +46,15 @@ Deno.test("main() cancels on SIGINT, runs every finally, and exits with 130", as
   const result = await child.ended();
   assertEquals(result.code, 130);
   assertEquals(result.signal, null); // it exited; the signal did not kill it
-  assertStringIncludes(
+  assertHas(
     result.stdout,
     'finally: server (Program "services-program" received SIGINT)',
   );
-  assertStringIncludes(
+  assertHas(
     result.stdout,
     'finally: worker (Program "services-program" received SIGINT)',
   );
-  assertStringIncludes(
+  assertHas(
     result.stderr,
     'Received SIGINT: cancelling "services-program"',
   );
@@ -56,9 +68,9 @@ Deno.test("main() cancels on SIGTERM and exits with 143", async () => {
   child.kill("SIGTERM");
   const result = await child.ended();
   assertEquals(result.code, 143);
-  assertStringIncludes(result.stdout, "finally: server");
-  assertStringIncludes(result.stdout, "finally: worker");
-  assertStringIncludes(result.stderr, "Received SIGTERM");
+  assertHas(result.stdout, "finally: server");
+  assertHas(result.stdout, "finally: worker");
+  assertHas(result.stderr, "Received SIGTERM");
 });
 
 Deno.test("main() prints the live tasks and exits at once on a second SIGINT", async () => {
@@ -71,9 +83,9 @@ Deno.test("main() prints the live tasks and exits at once on a second SIGINT", a
   child.kill("SIGINT");
   const result = await child.ended();
   assertEquals(result.code, 130);
-  assertStringIncludes(result.stderr, "Received SIGINT again: exiting now");
-  assertMatch(result.stderr, /nursery "stubborn-program" cancelling/);
-  assertMatch(result.stderr, /task "stubborn" running/);
+  assertHas(result.stderr, "Received SIGINT again: exiting now");
+  assertHas(result.stderr, /nursery "stubborn-program" cancelling/);
+  assertHas(result.stderr, /task "stubborn" running/);
   // Exited at once: the stubborn task never reached its finally.
   assert(!result.stdout.includes("finally: stubborn"));
 });
@@ -82,16 +94,16 @@ Deno.test("main() prints every child's stack for a failure and exits with 1", as
   await using child = program("failing");
   const result = await child.ended();
   assertEquals(result.code, 1);
-  assertStringIncludes(result.stderr, "error: MultiError: 2 tasks failed");
+  assertHas(result.stderr, "error: MultiError: 2 tasks failed");
   // Each child's stack, labelled with its task, frames included.
-  assertMatch(result.stderr, /\[db\] Error: db down\n\s+at .*main_child\.mjs/);
-  assertMatch(
+  assertHas(result.stderr, /\[db\] Error: db down\n\s+at .*main_child\.mjs/);
+  assertHas(
     result.stderr,
     /\[cache\] TypeError: could not flush cache\n\s+at .*main_child\.mjs/,
   );
   // The sibling was cancelled, and cleaned up, before the program ended.
-  assertStringIncludes(result.stdout, "finally: bystander");
-  assertStringIncludes(result.stdout, "main resolved with 1");
+  assertHas(result.stdout, "finally: bystander");
+  assertHas(result.stdout, "main resolved with 1");
 });
 
 Deno.test("main() exits 0 on success and does not print the body's value", async () => {
@@ -155,9 +167,13 @@ function captureErrors(): { lines: string[] } & Disposable {
 Deno.test("main() listens for SIGINT and SIGTERM only while its nursery runs", async () => {
   const host = new FakeHost();
   let during: ProgramSignal[] = [];
-  const status = await runProgram(() => {
-    during = [...host.listeners.keys()];
-  }, {}, host);
+  const status = await runProgram(
+    () => {
+      during = [...host.listeners.keys()];
+    },
+    {},
+    host,
+  );
   assertEquals(status, 0);
   assertEquals(during, ["SIGINT", "SIGTERM"]);
   assertEquals(host.listeners.size, 0);
@@ -171,16 +187,22 @@ Deno.test("main() cancels with a Cancelled naming the signal, and exits once its
   const exited = host.nextExit();
   let reason: unknown;
   let cleanedUpBeforeExit = false;
-  runProgram(async (nursery) => {
-    nursery.startSoon(async ({ signal }) => {
-      await new Promise((resolve) => signal.addEventListener("abort", resolve));
-      reason = signal.reason;
+  runProgram(
+    async (nursery) => {
+      nursery.startSoon(async ({ signal }) => {
+        await new Promise((resolve) =>
+          signal.addEventListener("abort", resolve)
+        );
+        reason = signal.reason;
+        await Promise.resolve();
+        cleanedUpBeforeExit = host.exited.length === 0;
+      });
       await Promise.resolve();
-      cleanedUpBeforeExit = host.exited.length === 0;
-    });
-    await Promise.resolve();
-    host.send("SIGTERM");
-  }, { name: "server" }, host);
+      host.send("SIGTERM");
+    },
+    { name: "server" },
+    host,
+  );
   assertEquals(await exited, 143);
   assert(cleanedUpBeforeExit);
   assertInstanceOf(reason, Cancelled);
@@ -195,55 +217,76 @@ Deno.test("main() reports a failure during a signal's cancellation, and exits wi
   using errors = captureErrors();
   const host = new FakeHost();
   const exited = host.nextExit();
-  runProgram((nursery) => {
-    nursery.startSoon(async ({ signal }) => {
-      await new Promise((resolve) => signal.addEventListener("abort", resolve));
-      throw new Error("cleanup failed");
-    });
-    setTimeout(() => host.send("SIGINT"), 0);
-  }, {}, host);
+  runProgram(
+    (nursery) => {
+      nursery.startSoon(async ({ signal }) => {
+        await new Promise((resolve) =>
+          signal.addEventListener("abort", resolve)
+        );
+        throw new Error("cleanup failed");
+      });
+      setTimeout(() => host.send("SIGINT"), 0);
+    },
+    {},
+    host,
+  );
   assertEquals(await exited, 1);
-  assertMatch(errors.lines[1], /^error: Error: cleanup failed\n\s+at /);
+  assertHas(errors.lines[1], /^error: Error: cleanup failed\n\s+at /);
 });
 
 Deno.test("main() also stops for its own signal option, as a failure", async () => {
   using errors = captureErrors();
   const host = new FakeHost();
   const controller = new AbortController();
-  const pending = runProgram(async (nursery) => {
-    await new Promise((resolve) =>
-      nursery.signal.addEventListener("abort", resolve)
-    );
-  }, { signal: controller.signal }, host);
+  const pending = runProgram(
+    async (nursery) => {
+      await new Promise((resolve) =>
+        nursery.signal.addEventListener("abort", resolve)
+      );
+    },
+    { signal: controller.signal },
+    host,
+  );
   controller.abort(new Error("shut down by the caller"));
   assertEquals(await pending, 1);
   assertEquals(host.exitCode, 1);
   assertEquals(host.exited, []);
-  assertMatch(errors.lines[0], /^error: Error: shut down by the caller/);
+  assertHas(errors.lines[0], /^error: Error: shut down by the caller/);
 });
 
 Deno.test("main() prints a MultiError with every child's stack, and its causes", async () => {
   using errors = captureErrors();
   const host = new FakeHost();
-  const status = await runProgram((nursery) => {
-    nursery.startSoon(() => {
-      throw new Error("a", { cause: new Error("root cause") });
-    }, { name: "one" });
-    nursery.startSoon(() => {
-      throw "a string";
-    }, { name: "two" });
-  }, {}, host);
+  const status = await runProgram(
+    (nursery) => {
+      nursery.startSoon(() => {
+        throw new Error("a", { cause: new Error("root cause") });
+      }, { name: "one" });
+      nursery.startSoon(() => {
+        throw "a string";
+      }, { name: "two" });
+    },
+    {},
+    host,
+  );
   assertEquals(status, 1);
   assertEquals(host.exitCode, 1);
   const [printed] = errors.lines;
-  assertMatch(printed, /^error: MultiError: 2 tasks failed/);
-  assertMatch(printed, /\[one\] Error: a\n\s+at /);
-  assertStringIncludes(printed, "[two] a string");
-  const single = await runProgram(() => {
-    throw new Error("outer", { cause: new Error("inner") });
-  }, {}, host);
+  assertHas(printed, /^error: MultiError: 2 tasks failed/);
+  assertHas(printed, /\[one\] Error: a\n\s+at /);
+  assertHas(printed, "[two] a string");
+  const single = await runProgram(
+    () => {
+      throw new Error("outer", { cause: new Error("inner") });
+    },
+    {},
+    host,
+  );
   assertEquals(single, 1);
-  assertMatch(errors.lines[1], /^error: Error: outer\n[^]*\nCaused by: Error: inner/);
+  assertHas(
+    errors.lines[1],
+    /^error: Error: outer\n[^]*\nCaused by: Error: inner/,
+  );
 });
 
 Deno.test("main() without a process (a browser) runs the body, without signals", async () => {
@@ -252,13 +295,17 @@ Deno.test("main() without a process (a browser) runs the body, without signals",
   assertEquals(await runProgram(() => void (ran = true), {}, undefined), 0);
   assert(ran);
   assertEquals(
-    await runProgram(() => Promise.reject(new RangeError("bad")), {}, undefined),
+    await runProgram(
+      () => Promise.reject(new RangeError("bad")),
+      {},
+      undefined,
+    ),
     1,
   );
-  assertMatch(errors.lines[0], /^error: RangeError: bad/);
+  assertHas(errors.lines[0], /^error: RangeError: bad/);
 });
 
-Deno.test("main() names its nursery after the body, else \"main\"", async () => {
+Deno.test('main() names its nursery after the body, else "main"', async () => {
   const names: string[] = [];
   await main(function importJob(nursery) {
     names.push(nursery.name);
@@ -273,16 +320,31 @@ Deno.test("main() rejects bad input with a TypeError or RangeError naming the pa
   const cases: [unknown, unknown, typeof TypeError, string][] = [
     [undefined, {}, TypeError, "Cannot run main as 'body' must be a function"],
     [() => {}, 7, TypeError, "Cannot run main as 'options' must be an object"],
-    [() => {}, { signal: 1 }, TypeError, "'options.signal' must be an AbortSignal"],
-    [() => {}, { timeout: -1 }, RangeError, "'options.timeout' must be a non-negative"],
-    [() => {}, { concurrency: 0 }, RangeError, "'options.concurrency' must be a positive"],
+    [
+      () => {},
+      { signal: 1 },
+      TypeError,
+      "'options.signal' must be an AbortSignal",
+    ],
+    [
+      () => {},
+      { timeout: -1 },
+      RangeError,
+      "'options.timeout' must be a non-negative",
+    ],
+    [
+      () => {},
+      { concurrency: 0 },
+      RangeError,
+      "'options.concurrency' must be a positive",
+    ],
   ];
   for (const [body, options, ErrorClass, message] of cases) {
     const error = await assertRejects(
       () => runProgram(body as () => void, options as object, host),
       ErrorClass,
     );
-    assertStringIncludes(error.message, message);
+    assertHas(error.message, message);
     // Rejected before listening: nothing to remove, nothing printed.
     assertEquals(host.listeners.size, 0);
     assertEquals(host.exitCode, undefined);

@@ -29,6 +29,8 @@
  *   to the scope they run in; {@linkcode currentSignal}, `Nursery.current()`,
  *   `nursery.tree()` and a report of tasks that ignore their cancellation.
  * - {@linkcode MultiError}: several failures as one, with `from` and `split`.
+ * - {@linkcode main}: a program as one nursery; Ctrl-C cancels it, a second
+ *   Ctrl-C prints {@linkcode dumpTasks} and exits.
  *
  * @example A tour
  * ```ts
@@ -78,3 +80,4 @@ export * from "./timeout.ts";
 export * from "./current_signal.ts";
 export * from "./dump_tasks.ts";
 export * from "./instrument.ts";
+export * from "./main.ts";

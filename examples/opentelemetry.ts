@@ -67,7 +67,9 @@ export function traceNurseries(tracer: Tracer): InstrumentRegistration {
       // Opened in a task: under that task's span. Opened in another
       // nursery's body (which has no span of its own): under that nursery.
       const task = nursery.parent;
-      const parent = task !== undefined && spans.has(task) ? task : task?.parent;
+      const parent = task !== undefined && spans.has(task)
+        ? task
+        : task?.parent;
       spans.set(
         nursery,
         tracer.startSpan(`nursery ${nursery.name}`, {
@@ -110,7 +112,10 @@ export function traceNurseries(tracer: Tracer): InstrumentRegistration {
       span.setStatus({ code: SpanStatusCode.ERROR });
       task.catch((error) => {
         if (error instanceof Error) span.recordException(error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: messageOf(error) });
+        span.setStatus({
+          code: SpanStatusCode.ERROR,
+          message: messageOf(error),
+        });
         span.end();
       });
     },

@@ -30,7 +30,7 @@ export class ChildProgram implements AsyncDisposable {
   readonly #child: Deno.ChildProcess;
   readonly #output = { stdout: "", stderr: "" };
   #waiters: Waiter[] = [];
-  readonly #guard: number;
+  readonly #guard: ReturnType<typeof setTimeout>;
   readonly #ended: Promise<ProgramResult>;
 
   /**
@@ -77,7 +77,9 @@ export class ChildProgram implements AsyncDisposable {
         reject(
           new Error(
             `The program ended (status ${result.code}) before printing ` +
-              `${JSON.stringify(text)} on ${stream}:\n${result.stdout}\n${result.stderr}`,
+              `${
+                JSON.stringify(text)
+              } on ${stream}:\n${result.stdout}\n${result.stderr}`,
           ),
         )
       );
@@ -112,7 +114,8 @@ export class ChildProgram implements AsyncDisposable {
       this.#output[stream] += text;
       this.#waiters = this.#waiters.filter((waiter) => {
         if (
-          waiter.stream !== stream || !this.#output[stream].includes(waiter.text)
+          waiter.stream !== stream ||
+          !this.#output[stream].includes(waiter.text)
         ) return true;
         waiter.resolve();
         return false;
