@@ -164,6 +164,8 @@ const testRun = await run("tests", [
   "--allow-net=127.0.0.1",
   "--allow-read",
   "--allow-env",
+  // main_test.ts runs programs in child processes, to send them signals.
+  `--allow-run=${DENO}`,
   // reliability_test.ts measures the heap after garbage collection.
   "--v8-flags=--expose-gc",
   ...mapArgs,

@@ -47,7 +47,7 @@ if (!await exists(bun)) {
 }
 
 const run = await new Deno.Command(bun, {
-  args: ["test", "testing/npm/nursery.test.mjs"],
+  args: ["test", "testing/npm/nursery.test.mjs", "testing/npm/main.test.mjs"],
   cwd: root,
   stdout: "inherit",
   stderr: "inherit",
