@@ -9,6 +9,7 @@ import * as startServer from "./start_server.ts";
 import * as map from "./map.ts";
 import * as tree from "./tree.ts";
 import * as multiErrorSplit from "./multi_error_split.ts";
+import * as openTelemetry from "./opentelemetry.ts";
 
 Deno.test("example fan_out: both results, the visit joined", async () => {
   assertEquals(await fanOut.main(), {
@@ -71,4 +72,39 @@ Deno.test("example tree: the live tree, cancelled from the root", async () => {
 
 Deno.test("example multi_error_split: the timeout handled, nothing else failed", async () => {
   assertEquals(await multiErrorSplit.main(), "handled: search timed out");
+});
+
+Deno.test("example opentelemetry: one span per task, parented as the tree is", async () => {
+  assertEquals(await openTelemetry.main(), [
+    {
+      name: "nursery checkout",
+      parent: undefined,
+      status: "error",
+      events: ["cancelled: failure"],
+    },
+    {
+      name: "nursery steps",
+      parent: "task reserve",
+      status: "error",
+      events: ["cancelled: failure"],
+    },
+    {
+      name: "task checkStock",
+      parent: "nursery steps",
+      status: "error",
+      events: ["exception"],
+    },
+    {
+      name: "task pay",
+      parent: "nursery steps",
+      status: "unset",
+      events: ["cancelled: failure"],
+    },
+    {
+      name: "task reserve",
+      parent: "nursery checkout",
+      status: "error",
+      events: ["exception"],
+    },
+  ]);
 });

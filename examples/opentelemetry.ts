@@ -9,6 +9,7 @@
  * @module
  */
 import {
+  type Attributes,
   type Context,
   context,
   type Span,
@@ -45,6 +46,21 @@ function originOf(reason: unknown): string {
 
 function messageOf(reason: unknown): string {
   return reason instanceof Error ? reason.message : String(reason);
+}
+
+/** A cancellation event's attributes: where it came from, as data. */
+function cancelAttributes(reason: unknown): Attributes {
+  const attributes: Attributes = {
+    "cancel.origin": originOf(reason),
+    "cancel.reason": messageOf(reason),
+  };
+  if (reason instanceof Cancelled) {
+    attributes["cancel.path"] = reason.path.join(" > ");
+    if (reason.failedTask !== undefined) {
+      attributes["cancel.failed_task"] = reason.failedTask;
+    }
+  }
+  return attributes;
 }
 
 /**
@@ -98,11 +114,7 @@ export function traceNurseries(tracer: Tracer): InstrumentRegistration {
       if (span === undefined) return;
       span.setAttribute("task.status", task.status);
       if (task.status === "cancelled") {
-        const reason = task.signal.reason;
-        span.addEvent("cancelled", {
-          "cancel.origin": originOf(reason),
-          "cancel.reason": messageOf(reason),
-        });
+        span.addEvent("cancelled", cancelAttributes(task.signal.reason));
       }
       if (task.status !== "rejected") {
         span.end();
@@ -120,10 +132,15 @@ export function traceNurseries(tracer: Tracer): InstrumentRegistration {
       });
     },
     nurseryCancelled(nursery, reason) {
-      spans.get(nursery)?.addEvent("cancelled", {
-        "cancel.origin": originOf(reason),
-        "cancel.reason": messageOf(reason),
-      });
+      const span = spans.get(nursery);
+      span?.addEvent("cancelled", cancelAttributes(reason));
+      // A failure cancels its nursery, which then fails too.
+      if (originOf(reason) === "failure") {
+        span?.setStatus({
+          code: SpanStatusCode.ERROR,
+          message: messageOf(reason),
+        });
+      }
     },
     nurseryClosed(nursery) {
       spans.get(nursery)?.end();
