@@ -76,3 +76,9 @@ export * from "./errors.ts";
 export * from "./shield.ts";
 export * from "./timeout.ts";
 export * from "./current_signal.ts";
+// The patterns' public face is Nursery.stream, Nursery.any and Nursery.map;
+// their runner-taking forms stay in the subpath exports.
+export type { NurseryStreamOptions, StreamContext } from "./stream.ts";
+export type { AnyContext, Contender, NurseryAnyOptions } from "./any.ts";
+export type { MapContext, NurseryMapOptions } from "./map.ts";
+export type { NurseryRunner, NurseryScope } from "./_runner.ts";
