@@ -80,3 +80,29 @@ export function countUnhandledRejections(): UnhandledRejections {
     },
   };
 }
+
+/** The part of `FakeTime` that {@linkcode advanceUntilSettled} drives. */
+export interface FakeClock {
+  /** Advances to the next due timer(s); false if there is none. */
+  next(): boolean;
+  /** Lets pending promise callbacks run. */
+  runMicrotasks(): Promise<void>;
+}
+
+/**
+ * Drives the fake clock, one due timer at a time with promise callbacks run
+ * in between, until `promise` settles (std's `advanceUntilComplete`), and
+ * returns it. Throws if no timer is left while it is still pending.
+ */
+export async function advanceUntilSettled<T>(
+  time: FakeClock,
+  promise: Promise<T>,
+): Promise<T> {
+  let settled = false;
+  promise.then(() => settled = true, () => settled = true);
+  for (;;) {
+    await time.runMicrotasks();
+    if (settled) return promise;
+    if (!time.next()) throw new Error("No timer left, and it has not settled");
+  }
+}
