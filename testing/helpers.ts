@@ -10,6 +10,19 @@ import type { TaskContext } from "../mod.ts";
 const AN_HOUR = 60 * 60 * 1_000;
 
 /**
+ * The heap in use after full garbage collections; needs `deno test
+ * --v8-flags=--expose-gc`, which the test task passes.
+ */
+export function heapAfterGc(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) {
+    throw new Error("the test task runs deno test with --v8-flags=--expose-gc");
+  }
+  for (let i = 0; i < 3; i++) gc();
+  return Deno.memoryUsage().heapUsed;
+}
+
+/**
  * A task that sleeps (honouring its signal) until it is cancelled, tells
  * `onCancel` why, and rethrows, as a well-behaved task does.
  */
