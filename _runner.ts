@@ -39,7 +39,7 @@ export interface NurseryScope {
  * the outer signal's reason. The pattern helpers receive `Nursery.run` as
  * this; a wrapper can configure the nurseries they open.
  *
- * @example A runner that names the helper's tasks' scopes
+ * @example A runner that gives each call its own scope
  * ```ts
  * import { Nursery } from "@nursery/nursery";
  * import { mapWith } from "@nursery/nursery/map";
