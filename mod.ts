@@ -25,6 +25,10 @@
  * - `nursery.start()`: wait until a child is ready (a server listens).
  * - `Nursery.run(body, { concurrency })` and `Nursery.map`: limits and a
  *   structured pool.
+ * - `Nursery.stream`: results as they complete, with back-pressure;
+ *   `Nursery.any`: the first success wins, optionally staggered (happy
+ *   eyeballs); `failFast: false` and `onTaskError`: nurseries that survive a
+ *   failing child.
  * - Tasks form a tree: nurseries and timeouts opened without a `signal` link
  *   to the scope they run in; {@linkcode currentSignal}, `Nursery.current()`,
  *   `nursery.tree()` and a report of tasks that ignore their cancellation.
