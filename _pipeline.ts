@@ -16,7 +16,9 @@
 //   quietly.
 // - The input iterator is closed (return()) when the body stops before the
 //   input is exhausted, and not when it threw, as for...of does; the body
-//   awaits that, so the nursery, and close(), settle after it.
+//   awaits that, so the nursery, and close(), settle after it. An async
+//   input that is cancelled while its next() is pending is sent return() at
+//   once, which unblocks a queue that waits for an item.
 import { Cancelled } from "./errors.ts";
 import { received } from "./_validate.ts";
 import type { NurseryRunner, NurseryScope } from "./_runner.ts";
@@ -267,10 +269,22 @@ export class Pipeline<T, R> {
       Symbol.asyncIterator
     ] === "function";
     const what = `the input of "${this.#options.name}"`;
-    const onAbort = () => this.#wake("producer");
-    signal.addEventListener("abort", onAbort);
     let iterator: Iterator<T> | AsyncIterator<T> | undefined;
     let open = false;
+    // return() sent while an async next() was pending; see onAbort.
+    let reading = false;
+    let closing: Promise<void> | undefined;
+    const onAbort = () => {
+      this.#wake("producer");
+      // An async input blocked in next() (a queue waiting for its next item)
+      // may never answer: ask it to close now. An async generator queues the
+      // request until its pending next() settles, so it loses nothing.
+      if (reading && closing === undefined) {
+        closing = closeIterator(iterator!, what);
+        closing.catch(() => {}); // awaited below; handled until then
+      }
+    };
+    signal.addEventListener("abort", onAbort);
     try {
       iterator = async
         ? (items as AsyncIterable<T>)[Symbol.asyncIterator]()
@@ -292,10 +306,16 @@ export class Pipeline<T, R> {
         if (signal.aborted) break;
         // An iterator whose next() throws is not closed, as for...of does.
         open = false;
-        const step = checkStep<T>(
-          async ? await next.call(iterator) : next.call(iterator),
-          what,
-        );
+        let answer = next.call(iterator);
+        if (async) {
+          reading = true;
+          try {
+            answer = await answer;
+          } finally {
+            reading = false;
+          }
+        }
+        const step = checkStep<T>(answer, what);
         if (step.done) break;
         open = true;
         // Read while the stream was being cancelled: dropped, never called.
@@ -309,7 +329,8 @@ export class Pipeline<T, R> {
       }
     } finally {
       signal.removeEventListener("abort", onAbort);
-      if (open) await closeIterator(iterator!, what);
+      if (closing !== undefined) await closing;
+      else if (open) await closeIterator(iterator!, what);
     }
     signal.throwIfAborted();
   }

@@ -414,3 +414,32 @@ Deno.test("Nursery.stream(): a thenable result and a sync fn both work; the hand
   await delay(0);
   assertEquals(unhandled.count, 0);
 });
+
+Deno.test("Nursery.stream(): break unblocks an async input that waits in next(), by calling its return() at once", async () => {
+  const waiting: ((step: IteratorResult<number>) => void)[] = [];
+  let returned = 0;
+  const queue: AsyncIterable<number> = {
+    [Symbol.asyncIterator]: () => ({
+      next: () => new Promise((resolve) => waiting.push(resolve)),
+      return: () => {
+        returned++;
+        for (const resolve of waiting.splice(0)) {
+          resolve({ done: true, value: undefined });
+        }
+        return Promise.resolve({ done: true, value: undefined });
+      },
+    }),
+  };
+  const seen: number[] = [];
+  const loop = (async () => {
+    for await (const value of Nursery.stream(queue, (n) => n * 10)) {
+      seen.push(value);
+      break; // the stream is blocked reading the next item meanwhile
+    }
+  })();
+  await delay(0);
+  waiting.shift()!({ done: false, value: 1 });
+  await loop;
+  assertEquals(seen, [10]);
+  assertEquals(returned, 1);
+});
