@@ -95,8 +95,10 @@ export interface StreamContext {
  *   cancels the rest, waits, and the loop throws it (several: a
  *   `MultiError`, by the nursery's rules); results not yet taken are
  *   dropped. The outer signal, or the implicit parent, cancels it all and
- *   the loop throws the reason. `return()` rejects only with a failure the
- *   loop has not seen.
+ *   the loop throws the reason. `return()` rejects only with a failure (or
+ *   a reason) the loop has not seen yet. An async input whose `next()` is
+ *   pending when the stream stops is sent `return()` at once (an async
+ *   generator runs it once that `next()` settles).
  * - An iterator that is made and never iterated starts nothing; one that is
  *   abandoned mid-way (neither finished nor closed) keeps its calls running
  *   until they finish, then idles. `for await` never abandons.
