@@ -270,6 +270,11 @@ Deno.test("Nursery.stream(): several failures reach the loop as one MultiError",
     MultiError,
   );
   assertEquals(error.errors, [boom, cleanup]);
+  // Each call is a task named after its item.
+  assertEquals(
+    error.message,
+    "2 tasks failed: [stream[0]] Error: boom; [stream[1]] TypeError: cleanup failed",
+  );
 });
 
 Deno.test("Nursery.stream(): a failure the loop has not seen yet is thrown by break", async () => {
@@ -442,4 +447,32 @@ Deno.test("Nursery.stream(): break unblocks an async input that waits in next(),
   await loop;
   assertEquals(seen, [10]);
   assertEquals(returned, 1);
+});
+
+Deno.test("Nursery.stream(): an exception in the loop body stops the stream as break does, and propagates as itself", async () => {
+  using time = new FakeTime(0);
+  using unhandled = countUnhandledRejections();
+  const log: string[] = [];
+  const bug = new Error("consumer bug");
+  const loop = (async () => {
+    for await (
+      const value of Nursery.stream([1, 60_000], async (ms, { signal }) => {
+        try {
+          await delay(ms, { signal });
+        } catch {
+          log.push(`${ms} cancelled@${Date.now()}`);
+          throw new Error("a cleanup that fails too"); // reported to nobody: the loop's error wins
+        }
+        return ms;
+      })
+    ) {
+      log.push(`got ${value}@${Date.now()}`);
+      throw bug;
+    }
+  })();
+  const error = await assertRejects(() => advanceUntilSettled(time, loop));
+  assertStrictEquals(error, bug);
+  assertEquals(log, ["got 1@1", "60000 cancelled@1"]);
+  await time.runMicrotasks();
+  assertEquals(unhandled.count, 0);
 });
