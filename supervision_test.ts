@@ -256,3 +256,18 @@ Deno.test("onTaskError and failFast: false leave task handles working as usual",
   assertEquals(results, ["ok", "refused", "rejected"]);
   assertEquals(handled, [refused]);
 });
+
+Deno.test("failFast and onTaskError are checked like the other options, before the body runs", async () => {
+  let ran = false;
+  const body = () => {
+    ran = true;
+  };
+  const cases: [SupervisionOptions, string][] = [
+    [{ failFast: "no" as never }, "'options.failFast'"],
+    [{ onTaskError: 42 as never }, "'options.onTaskError'"],
+  ];
+  for (const [options, parameter] of cases) {
+    await assertRejects(() => run(body, options), TypeError, parameter);
+  }
+  assertEquals(ran, false);
+});
