@@ -76,5 +76,8 @@ export function instrument(hooks: Instrument): InstrumentRegistration {
   }
   checkOptions(hooks, "register instrument", "hooks");
   const remove = register(hooks);
-  return { remove, [Symbol.dispose]: remove };
+  const registration = { remove } as InstrumentRegistration;
+  // Runtimes without explicit resource management still get remove().
+  if (typeof Symbol.dispose === "symbol") registration[Symbol.dispose] = remove;
+  return registration;
 }

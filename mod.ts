@@ -81,3 +81,9 @@ export * from "./current_signal.ts";
 export * from "./dump_tasks.ts";
 export * from "./instrument.ts";
 export * from "./main.ts";
+// The patterns' public face is Nursery.stream, Nursery.any and Nursery.map;
+// their runner-taking forms stay in the subpath exports.
+export type { NurseryStreamOptions, StreamContext } from "./stream.ts";
+export type { AnyContext, Contender, NurseryAnyOptions } from "./any.ts";
+export type { MapContext, NurseryMapOptions } from "./map.ts";
+export type { NurseryRunner } from "./_runner.ts";

@@ -50,11 +50,15 @@ import {
   taskSettled,
 } from "./_task.ts";
 import { Timer } from "./_timer.ts";
-import { mapItems } from "./_map.ts";
+import { type MapContext, mapWith, type NurseryMapOptions } from "./map.ts";
+import {
+  type NurseryStreamOptions,
+  type StreamContext,
+  streamWith,
+} from "./stream.ts";
+import { anyWith, type Contender, type NurseryAnyOptions } from "./any.ts";
 import { checkRunOptions, checkStart } from "./_validate.ts";
 import type {
-  MapContext,
-  NurseryMapOptions,
   NurseryRunOptions,
   NurseryState,
   SlowCancelReport,
@@ -393,22 +397,23 @@ export class Nursery {
   }
 
   /**
-   * Calls `fn(item, { signal, index })` for each item, at most `concurrency`
-   * at a time, and resolves with the results in input order: a structured
-   * `pooledMap`. On the first failure it cancels the calls in flight, starts
-   * no more, and rejects with that failure once they have all settled; unlike
-   * `pooledMap` from `@std/async`, nothing keeps running after it rejects.
+   * Calls `fn(item, { signal, index })` for each item of a sync or async
+   * iterable, at most `concurrency` at a time, and resolves with the results
+   * in input order: a structured `pooledMap`, the collecting form of
+   * {@linkcode Nursery.stream}. On the first failure it cancels the calls in
+   * flight, reads no more, closes the input iterator, and rejects once they
+   * have all settled. The rules in full: {@linkcode mapWith}.
    *
    * @typeParam T The items' type.
    * @typeParam R The results' type.
-   * @param items The inputs; read lazily, as slots free up.
+   * @param items The inputs, read lazily as slots free up.
    * @param fn The work for one item.
    * @param options The concurrency limit and an outer signal.
    * @returns The results, in input order.
+   * @throws {TypeError} (as a rejection) If `items` is not iterable or `fn`
+   * not a function.
    * @throws {RangeError} (as a rejection) If `concurrency` is not a positive
    * integer or `Infinity`.
-   * @throws {TypeError} (as a rejection) If `items` is not iterable or `fn` not
-   * a function.
    *
    * @example Three at a time, results in order
    * ```ts
@@ -424,11 +429,100 @@ export class Nursery {
    * ```
    */
   static map<T, R>(
-    items: Iterable<T>,
+    items: Iterable<T> | AsyncIterable<T>,
     fn: (item: T, context: MapContext) => R | PromiseLike<R>,
-    options: NurseryMapOptions = {},
+    options?: NurseryMapOptions,
   ): Promise<R[]> {
-    return mapItems(Nursery.run, items, fn, options);
+    return mapWith(Nursery.run, items, fn, options);
+  }
+
+  /**
+   * Calls `fn(item, { signal, index })` for each item of a sync or async
+   * iterable, at most `concurrency` at a time, and yields the results as they
+   * complete (with `ordered`, in input order), in a nursery of its own.
+   * Nothing starts before the first `next()`; the input is read, and `fn`
+   * called, only while fewer than `concurrency` results are unread, so a slow
+   * loop pauses the work. `break` cancels the calls in flight, waits for them
+   * and closes the input; a failure, the outer signal or the implicit parent
+   * cancels it all and the loop throws. The rules in full:
+   * {@linkcode streamWith}.
+   *
+   * @typeParam T The items' type.
+   * @typeParam R The results' type.
+   * @param items The inputs, a sync or async iterable, read lazily.
+   * @param fn The work for one item.
+   * @param options The concurrency limit, the order, and an outer signal.
+   * @returns An async iterator of the results.
+   * @throws {TypeError} If `items` is not iterable or `fn` not a function.
+   * @throws {RangeError} If `concurrency` is not a positive integer or
+   * `Infinity`.
+   *
+   * @example Results as they complete; break cancels the rest
+   * ```ts
+   * import { Nursery } from "@nursery/nursery";
+   * import { delay } from "@std/async";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const seen: number[] = [];
+   * for await (const ms of Nursery.stream([30, 10, 20], async (ms, { signal }) => {
+   *   await delay(ms, { signal });
+   *   return ms;
+   * })) {
+   *   seen.push(ms);
+   *   if (seen.length === 2) break; // the 30 ms call is cancelled
+   * }
+   * assertEquals(seen, [10, 20]);
+   * ```
+   */
+  static stream<T, R>(
+    items: Iterable<T> | AsyncIterable<T>,
+    fn: (item: T, context: StreamContext) => R | PromiseLike<R>,
+    options?: NurseryStreamOptions,
+  ): AsyncIterableIterator<R> {
+    return streamWith(Nursery.run, items, fn, options);
+  }
+
+  /**
+   * Runs each contender as a task and resolves with the first value one
+   * fulfils, after cancelling the others and waiting for them; a failing
+   * contender ends only itself. If all fail, it rejects with a
+   * {@linkcode MultiError} of their failures in input order. With `stagger`,
+   * contender k+1 starts when k fails or `stagger` ms after k started (happy
+   * eyeballs). The rules in full: {@linkcode anyWith}.
+   *
+   * @typeParam R The result.
+   * @param contenders The functions to race, read lazily; each receives
+   * `{ signal, index }`.
+   * @param options The stagger delay and an outer signal.
+   * @returns The winner's value.
+   * @throws {MultiError} (as a rejection) If every contender failed, or there
+   * was none.
+   * @throws {TypeError} (as a rejection) If `contenders` is not iterable or
+   * holds something other than a function.
+   *
+   * @example The first mirror that answers
+   * ```ts
+   * import { Nursery } from "@nursery/nursery";
+   * import { delay } from "@std/async";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const mirror = (name: string, ms: number) => async ({ signal }: { signal: AbortSignal }) => {
+   *   await delay(ms, { signal });
+   *   return name;
+   * };
+   * const reply = await Nursery.any([
+   *   () => Promise.reject(new Error("eu is down")),
+   *   mirror("us", 10),
+   *   mirror("asia", 50),
+   * ]);
+   * assertEquals(reply, "us");
+   * ```
+   */
+  static any<R>(
+    contenders: Iterable<Contender<R>>,
+    options?: NurseryAnyOptions,
+  ): Promise<R> {
+    return anyWith(Nursery.run, contenders, options);
   }
 
   /**

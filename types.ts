@@ -315,49 +315,6 @@ export interface StartContext<V> extends TaskContext {
 }
 
 /**
- * Options for {@linkcode Nursery.map}.
- *
- * @example A pool of two
- * ```ts
- * import { Nursery, type NurseryMapOptions } from "@nursery/nursery";
- * import { assertEquals } from "@std/assert";
- *
- * const options: NurseryMapOptions = { concurrency: 2 };
- * assertEquals(await Nursery.map([1, 2, 3], (n) => n * 10, options), [10, 20, 30]);
- * ```
- */
-export interface NurseryMapOptions {
-  /**
-   * At most this many calls of `fn` run at once.
-   *
-   * @default {Infinity}
-   */
-  concurrency?: number;
-  /** Outer cancellation, as for {@linkcode Nursery.run}. */
-  signal?: AbortSignal;
-}
-
-/**
- * What the function given to {@linkcode Nursery.map} receives besides the item.
- *
- * @example Using the index and the signal
- * ```ts
- * import { type MapContext, Nursery } from "@nursery/nursery";
- * import { assertEquals } from "@std/assert";
- *
- * const label = (item: string, { index, signal }: MapContext) =>
- *   signal.aborted ? "" : `${index}:${item}`;
- * assertEquals(await Nursery.map(["a", "b"], label), ["0:a", "1:b"]);
- * ```
- */
-export interface MapContext {
-  /** Aborted when the map is cancelled (a failure elsewhere, or the outer signal). */
-  readonly signal: AbortSignal;
-  /** The item's position in the input. */
-  readonly index: number;
-}
-
-/**
  * Options for {@linkcode Nursery.prototype.startSoon}.
  *
  * @example Naming a task

@@ -133,6 +133,49 @@ const asyncCases: [string, () => Promise<unknown>, ErrorClass, string][] = [
     RangeError,
     "'options.concurrency'",
   ],
+  [
+    "map: signal not a signal",
+    () => Nursery.map([1], fn, loose({ signal: {} })),
+    TypeError,
+    "'options.signal'",
+  ],
+  ["map: items null", () => Nursery.map(loose(null), fn), TypeError, "'items'"],
+  [
+    "any: contenders not iterable",
+    () => Nursery.any(loose(7)),
+    TypeError,
+    "'contenders'",
+  ],
+  [
+    "any: a contender not a function",
+    () => Nursery.any([fn, loose("connect")]),
+    TypeError,
+    "'contenders[1]'",
+  ],
+  [
+    "any: stagger negative",
+    () => Nursery.any([fn], { stagger: -1 }),
+    RangeError,
+    "'options.stagger'",
+  ],
+  [
+    "any: stagger NaN",
+    () => Nursery.any([fn], { stagger: NaN }),
+    RangeError,
+    "'options.stagger'",
+  ],
+  [
+    "any: stagger a string",
+    () => Nursery.any([fn], loose({ stagger: "250" })),
+    TypeError,
+    "'options.stagger'",
+  ],
+  [
+    "any: options not an object",
+    () => Nursery.any([fn], loose(250)),
+    TypeError,
+    "'options'",
+  ],
   ["failAfter: ms negative", () => failAfter(-1, fn), RangeError, "'ms'"],
   ["failAfter: ms NaN", () => failAfter(NaN, fn), RangeError, "'ms'"],
   [
@@ -170,6 +213,48 @@ const asyncCases: [string, () => Promise<unknown>, ErrorClass, string][] = [
 ];
 
 const syncCases: [string, () => unknown, ErrorClass, string][] = [
+  [
+    "stream: items not iterable",
+    () => Nursery.stream(loose(5), fn),
+    TypeError,
+    "'items'",
+  ],
+  [
+    "stream: fn not a function",
+    () => Nursery.stream([1], loose(null)),
+    TypeError,
+    "'fn'",
+  ],
+  [
+    "stream: concurrency 0",
+    () => Nursery.stream([1], fn, { concurrency: 0 }),
+    RangeError,
+    "'options.concurrency'",
+  ],
+  [
+    "stream: concurrency 2.5",
+    () => Nursery.stream([1], fn, { concurrency: 2.5 }),
+    RangeError,
+    "'options.concurrency'",
+  ],
+  [
+    "stream: ordered not a boolean",
+    () => Nursery.stream([1], fn, loose({ ordered: "yes" })),
+    TypeError,
+    "'options.ordered'",
+  ],
+  [
+    "stream: signal not a signal",
+    () => Nursery.stream([1], fn, loose({ signal: 1 })),
+    TypeError,
+    "'options.signal'",
+  ],
+  [
+    "stream: options not an object",
+    () => Nursery.stream([1], fn, loose("x")),
+    TypeError,
+    "'options'",
+  ],
   ["shield: fn not a function", () => shield(loose(1)), TypeError, "'fn'"],
   [
     "shield: timeout negative",

@@ -10,6 +10,9 @@ import * as map from "./map.ts";
 import * as tree from "./tree.ts";
 import * as multiErrorSplit from "./multi_error_split.ts";
 import * as openTelemetry from "./opentelemetry.ts";
+import * as stream from "./stream.ts";
+import * as any from "./any.ts";
+import * as supervise from "./supervise.ts";
 
 Deno.test("example fan_out: both results, the visit joined", async () => {
   assertEquals(await fanOut.main(), {
@@ -18,10 +21,10 @@ Deno.test("example fan_out: both results, the visit joined", async () => {
   });
 });
 
-Deno.test("example first_result: the fastest mirror wins, the others are cancelled", async () => {
+Deno.test("example first_result: the first reply wins, a failing mirror ends only itself, the slower one is cancelled", async () => {
   assertEquals(await firstResult.main(), {
     first: "reply from us",
-    statuses: ["eu: cancelled", "us: fulfilled", "asia: cancelled"],
+    cancelled: ["asia"],
   });
 });
 
@@ -107,4 +110,27 @@ Deno.test("example opentelemetry: one span per task, parented as the tree is", a
       events: ["exception"],
     },
   ]);
+});
+
+Deno.test("example stream: pages handled as they arrive, up to the answer; the rest cancelled", async () => {
+  assertEquals(await stream.main(), ["/b", "/c"]);
+});
+
+Deno.test("example any: happy eyeballs tries the addresses in turn and connects to the one that answers", async () => {
+  assertEquals(await any.main(), {
+    connected: "192.0.2.1",
+    tried: ["2001:db8::1", "2001:db8::2", "192.0.2.1"],
+  });
+});
+
+// Needs failFast and onTaskError in the core (issue #14): fails until then.
+Deno.test("example supervise: the server logs two failures and keeps serving; every probe runs", async () => {
+  assertEquals(await supervise.main(), {
+    served: ["/", "/about", "/contact"],
+    logged: [
+      "GET /boom: cannot render /boom",
+      "GET /crash: cannot render /crash",
+    ],
+    probes: "cache is down, db is down",
+  });
 });

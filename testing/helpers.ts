@@ -10,6 +10,19 @@ import type { TaskContext } from "../mod.ts";
 const AN_HOUR = 60 * 60 * 1_000;
 
 /**
+ * The heap in use after full garbage collections; needs `deno test
+ * --v8-flags=--expose-gc`, which the test task passes.
+ */
+export function heapAfterGc(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) {
+    throw new Error("the test task runs deno test with --v8-flags=--expose-gc");
+  }
+  for (let i = 0; i < 3; i++) gc();
+  return Deno.memoryUsage().heapUsed;
+}
+
+/**
  * A task that sleeps (honouring its signal) until it is cancelled, tells
  * `onCancel` why, and rethrows, as a well-behaved task does.
  */
@@ -79,4 +92,30 @@ export function countUnhandledRejections(): UnhandledRejections {
       globalThis.removeEventListener("unhandledrejection", onUnhandled);
     },
   };
+}
+
+/** The part of `FakeTime` that {@linkcode advanceUntilSettled} drives. */
+export interface FakeClock {
+  /** Advances to the next due timer(s); false if there is none. */
+  next(): boolean;
+  /** Lets pending promise callbacks run. */
+  runMicrotasks(): Promise<void>;
+}
+
+/**
+ * Drives the fake clock, one due timer at a time with promise callbacks run
+ * in between, until `promise` settles (std's `advanceUntilComplete`), and
+ * returns it. Throws if no timer is left while it is still pending.
+ */
+export async function advanceUntilSettled<T>(
+  time: FakeClock,
+  promise: Promise<T>,
+): Promise<T> {
+  let settled = false;
+  promise.then(() => settled = true, () => settled = true);
+  for (;;) {
+    await time.runMicrotasks();
+    if (settled) return promise;
+    if (!time.next()) throw new Error("No timer left, and it has not settled");
+  }
 }

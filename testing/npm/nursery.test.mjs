@@ -180,6 +180,56 @@ test("concurrency limits the children running at once; Nursery.map keeps order",
   assert.equal(peak, 2);
 });
 
+test("Nursery.stream yields as results complete; break cancels the rest and closes the input", async () => {
+  let closed = false;
+  let cancelled = 0;
+  function* items() {
+    try {
+      yield* [40, 5, 10_000];
+    } finally {
+      closed = true;
+    }
+  }
+  const seen = [];
+  for await (
+    const ms of Nursery.stream(items(), async (ms, { signal }) => {
+      await sleep(ms, signal).catch((e) => {
+        cancelled++;
+        throw e;
+      });
+      return ms;
+    })
+  ) {
+    seen.push(ms);
+    if (seen.length === 2) break;
+  }
+  assert.deepEqual(seen, [5, 40]);
+  assert.equal(cancelled, 1);
+  assert.equal(closed, true);
+});
+
+test("Nursery.any: a failing contender ends only itself; the first success wins after the rest stopped", async () => {
+  let loserStopped = false;
+  const winner = await Nursery.any([
+    () => Promise.reject(new Error("refused")),
+    async ({ signal }) => {
+      await sleep(20, signal);
+      return "second";
+    },
+    async ({ signal }) => {
+      await sleep(10_000, signal).catch((e) => {
+        loserStopped = true;
+        throw e;
+      });
+    },
+  ], { stagger: 5 });
+  assert.equal(winner, "second");
+  assert.equal(loserStopped, true);
+  const error = await Nursery.any([() => Promise.reject(new Error("a"))])
+    .catch((e) => e);
+  assert.ok(error instanceof MultiError && error instanceof AggregateError);
+});
+
 test("implicit tree: a nested nursery with no signal is cancelled with its parent", async () => {
   const outer = new AbortController();
   let innerReason;
