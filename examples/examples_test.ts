@@ -10,6 +10,8 @@ import * as map from "./map.ts";
 import * as tree from "./tree.ts";
 import * as multiErrorSplit from "./multi_error_split.ts";
 import * as openTelemetry from "./opentelemetry.ts";
+import * as slowCancel from "./slow_cancel.ts";
+import * as whyCancelled from "./why_cancelled.ts";
 import * as stream from "./stream.ts";
 import * as any from "./any.ts";
 import * as supervise from "./supervise.ts";
@@ -133,4 +135,25 @@ Deno.test("example supervise: the server logs two failures and keeps serving; ev
     ],
     probes: "cache is down, db is down",
   });
+});
+
+Deno.test("example why_cancelled: the reason says origin, path and failed task; a timeout its helper", async () => {
+  assertEquals(await whyCancelled.main(), {
+    isCancelled: true,
+    origin: "failure",
+    path: ["server", "request17", "fanOut"],
+    failedTask: "orders",
+    cause: "db down",
+    message:
+      'Nursery "fanOut" was cancelled because task "orders" failed (origin: failure; at server > request17 > fanOut)',
+    timedOut:
+      'TimeoutError: failAfter(10 ms) in nursery "crawl" passed its deadline',
+  });
+});
+
+Deno.test("example slow_cancel: the report names the task that ignores its signal, with its path", async () => {
+  assertEquals(
+    await slowCancel.main(),
+    'Nursery "server" was cancelled … ms ago and still waits for 1 task(s) that have not ended (do they ignore their signal?): server > handler > upload > writeToDisk',
+  );
 });
