@@ -350,3 +350,29 @@ export class StartContextImpl extends TaskContextImpl
     };
   }
 }
+
+/** Ends a start() whose task ended before started(): rejects it with why. */
+export function settleStartup(
+  task: TaskHandle<unknown>,
+  startup: Startup,
+): void {
+  if (task.status === "rejected") startup.reject(task.outcome);
+  else if (task.isCancelled) startup.reject(task.reason);
+  else {
+    startup.reject(
+      new Error(
+        `Cannot start task "${task.name}": it returned without calling started()`,
+      ),
+    );
+  }
+}
+
+/** The nearest task at or above `node`. */
+export function enclosingTask(
+  node: CancelNode | undefined,
+): TaskHandle<unknown> | undefined {
+  while (node !== undefined && !(node instanceof TaskHandle)) {
+    node = node.lastParent;
+  }
+  return node;
+}

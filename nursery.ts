@@ -27,15 +27,15 @@
  */
 import { NurseryClosedError } from "./errors.ts";
 import { type CancelNode, followSignal } from "./_cancel_tree.ts";
-import { callInNode, currentNode } from "./_context.ts";
+import { currentNode } from "./_context.ts";
 import { armDeadline, formatMs } from "./_deadline.ts";
 import { labelFailure } from "./_failure_labels.ts";
-import { isInstance } from "./_inspect.ts";
 import { emit, instrumented } from "./_instruments.ts";
 import { liveRoots } from "./_roots.ts";
 import { Limiter } from "./_limiter.ts";
 import { nurseryOutcome } from "./_outcome.ts";
-import { renderTree, stuckTasks } from "./_render.ts";
+import { renderTree } from "./_render.ts";
+import { reportSlowCancel } from "./_watchdog.ts";
 import {
   callWithTimeout,
   type ShieldedParts,
@@ -45,6 +45,8 @@ import {
   bodyCancelled,
   cancellation,
   cancelledAt,
+  enclosingTask,
+  settleStartup,
   type Startup,
   TaskHandle,
   taskSettled,
@@ -61,7 +63,6 @@ import { checkRunOptions, checkStart } from "./_validate.ts";
 import type {
   NurseryRunOptions,
   NurseryState,
-  SlowCancelReport,
   StartContext,
   StartSoonOptions,
   Task,
@@ -762,58 +763,8 @@ export class Nursery {
         up = above.parent?.parent;
       }
     }
-    const stuck = stuckTasks(nursery.#body);
-    const elapsed = Date.now() - nursery.#cancelledAt;
-    const message =
-      `Nursery "${nursery.#name}" was cancelled ${elapsed} ms ago ` +
-      `and still waits for ${stuck.length} task(s) that have not ended ` +
-      `(do they ignore their signal?): ` +
-      stuck.map((entry) => entry.path.join(" > ")).join("; ");
-    const report: SlowCancelReport = { nursery, elapsed, stuck, message };
-    if (onSlowCancel === undefined) console.warn(message);
-    // Outside the cancelled scope: what the hook opens is not cancelled.
-    else callInNode(undefined, callReporter, { onSlowCancel, report });
+    reportSlowCancel(nursery.#body, nursery.#cancelledAt, onSlowCancel);
   }
-}
-
-function callReporter(
-  { onSlowCancel, report }: {
-    onSlowCancel: (report: SlowCancelReport) => void;
-    report: SlowCancelReport;
-  },
-): void {
-  try {
-    const result: unknown = onSlowCancel(report);
-    if (isInstance(result, Promise)) result.catch(reportHookError);
-  } catch (error) {
-    reportHookError(error);
-  }
-}
-
-function reportHookError(error: unknown): void {
-  console.error("onSlowCancel threw:", error);
-}
-
-function settleStartup(task: TaskHandle<unknown>, startup: Startup): void {
-  if (task.status === "rejected") startup.reject(task.outcome);
-  else if (task.isCancelled) startup.reject(task.reason);
-  else {
-    startup.reject(
-      new Error(
-        `Cannot start task "${task.name}": it returned without calling started()`,
-      ),
-    );
-  }
-}
-
-/** The nearest task at or above `node`. */
-function enclosingTask(
-  node: CancelNode | undefined,
-): TaskHandle<unknown> | undefined {
-  while (node !== undefined && !(node instanceof TaskHandle)) {
-    node = node.lastParent;
-  }
-  return node;
 }
 
 /** The nursery of the nearest task at or above `node`. */

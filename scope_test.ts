@@ -18,6 +18,7 @@ import {
   type Task,
 } from "./mod.ts";
 import { countListeners, untilCancelled } from "./testing/helpers.ts";
+import { setScopeTracking } from "./_context.ts";
 
 Deno.test("a three-level tree with no explicit signals is cancelled from the root, one reason at every level", async () => {
   using time = new FakeTime(0);
@@ -154,7 +155,7 @@ Deno.test("currentSignal() with taskScopes: true is the task's signal, the deadl
   assertEquals(currentSignal(), undefined);
 });
 
-Deno.test("by default a child's code is in its nursery's scope: nursery cancellation reaches what it opens", async () => {
+Deno.test("nursery cancellation reaches what a child opened without a signal", async () => {
   using time = new FakeTime(0);
   let innerReason: unknown;
   let childSignal: AbortSignal | undefined;
@@ -362,4 +363,36 @@ Deno.test("an explicit signal and the implicit scope both already aborted: the b
   // The implicit scope (the expired deadline) is linked first, so its
   // TimeoutError is the nursery's reason, and failAfter reports it.
   assertEquals((outcome as DOMException).name, "TimeoutError");
+});
+
+Deno.test("without AsyncLocalStorage the current scope holds for the synchronous part of each call", async () => {
+  using time = new FakeTime(0);
+  setScopeTracking(false);
+  try {
+    let childReason: unknown;
+    let afterAwait: AbortSignal | undefined = new AbortController().signal;
+    const bounded = failAfter(10, () =>
+      // Opened synchronously inside failAfter's call: a child of its node.
+      Nursery.run((nursery) => {
+        nursery.startSoon(untilCancelled((reason) => childReason = reason));
+        nursery.startSoon(async () => {
+          await Promise.resolve();
+          afterAwait = currentSignal(); // no async context to carry it
+        });
+        // Synchronously in a task: its own signal.
+        let inside: AbortSignal | undefined;
+        const sync = nursery.startSoon(() => {
+          inside = currentSignal();
+        });
+        assertStrictEquals(inside, sync.signal);
+      }));
+    const outcome = bounded.catch((error) => error);
+    await time.tickAsync(10);
+    const error = await outcome;
+    assertEquals((error as DOMException).name, "TimeoutError");
+    assertStrictEquals(childReason, error);
+    assertEquals(afterAwait, undefined);
+  } finally {
+    setScopeTracking(true);
+  }
 });

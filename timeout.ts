@@ -9,7 +9,7 @@ import { CancelNode, followSignal } from "./_cancel_tree.ts";
 import { callInNode, currentNode } from "./_context.ts";
 import { armDeadline, formatMs } from "./_deadline.ts";
 import { isCancellation } from "./_is_cancellation.ts";
-import { TaskHandle } from "./_task.ts";
+import { enclosingTask } from "./_task.ts";
 import {
   checkDuration,
   checkFunction,
@@ -300,8 +300,6 @@ class TimeoutContextImpl implements TimeoutContext {
 
 /** ` in nursery "crawl"`, for the message; empty outside any nursery. */
 function where(node: CancelNode | undefined): string {
-  while (node !== undefined && !(node instanceof TaskHandle)) {
-    node = node.lastParent;
-  }
-  return node === undefined ? "" : ` in nursery "${node.owner.name}"`;
+  const task = enclosingTask(node);
+  return task === undefined ? "" : ` in nursery "${task.owner.name}"`;
 }

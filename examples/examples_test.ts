@@ -59,11 +59,13 @@ Deno.test("example map: results in input order", async () => {
   ]);
 });
 
-Deno.test("example tree: the live tree, cancelled from the root", async () => {
-  const { tree: text, outcome } = await tree.main() as {
+Deno.test("example tree: the live tree; one request cancelled with what it opened, then the root", async () => {
+  const { tree: text, request, outcome } = await tree.main() as {
     tree: string;
+    request: string;
     outcome: string;
   };
+  assertEquals(request, "cancelled");
   assertEquals(outcome, "shut down");
   assertEquals(text.split("\n"), [
     'nursery "server" open …ms',
@@ -72,6 +74,7 @@ Deno.test("example tree: the live tree, cancelled from the root", async () => {
     '    nursery "fanOut" open …ms',
     '      task "profile-1" running …ms',
     '      task "profile-2" running …ms',
+    '  task "ticker" running …ms',
   ]);
 });
 
