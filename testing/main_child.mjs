@@ -76,6 +76,11 @@ const scenarios = {
   },
 };
 
+if (scenario === "services") {
+  // Something outside the nursery that would keep the process alive: after
+  // a signal, main() exits anyway once its tasks have ended.
+  setTimeout(() => {}, 60_000);
+}
 const body = scenarios[scenario] ?? scenarios.succeeding;
 const status = await main(body, { name: `${scenario}-program` });
 // Reached only when no signal ended the program.
