@@ -71,6 +71,7 @@ export function traceNurseries(tracer: Tracer): InstrumentRegistration {
   // Keyed by the nursery or task handle: a span lives as long as its scope.
   const spans = new WeakMap<object, Span>();
   const queued = new WeakSet<object>();
+  const startedHere = new WeakSet<object>();
   const parentContext = (owner: object | undefined): Context => {
     const span = owner === undefined ? undefined : spans.get(owner);
     // A root nursery continues whatever span is active where it opened.
@@ -133,9 +134,19 @@ export function traceNurseries(tracer: Tracer): InstrumentRegistration {
     },
     nurseryCancelled(nursery, reason) {
       const span = spans.get(nursery);
-      span?.addEvent("cancelled", cancelAttributes(reason));
-      // A failure cancels its nursery, which then fails too.
-      if (originOf(reason) === "failure") {
+      // The nursery where a cancellation starts hears of it first; those
+      // below it hear the same reason next, from their parent.
+      const inherited = typeof reason === "object" && reason !== null &&
+        startedHere.has(reason);
+      if (!inherited && typeof reason === "object" && reason !== null) {
+        startedHere.add(reason);
+      }
+      span?.addEvent("cancelled", {
+        ...cancelAttributes(reason),
+        "cancel.inherited": inherited,
+      });
+      // A failure cancels its own nursery, which then fails too.
+      if (!inherited && originOf(reason) === "failure") {
         span?.setStatus({
           code: SpanStatusCode.ERROR,
           message: messageOf(reason),

@@ -133,6 +133,30 @@ Deno.test("traceNurseries() marks a failure as an error, and the cancellation it
   assertEquals(nursery.status.code, SpanStatusCode.ERROR);
 });
 
+Deno.test("traceNurseries() fails only the nursery a failure started in, not those it reached", async () => {
+  const spans = await traced(() =>
+    Nursery.run(function server(nursery) {
+      nursery.startSoon(function handle() {
+        return Nursery.run(function fanOut(inner) {
+          inner.startSoon((ctx) => work(5_000, null, ctx), { name: "profile" });
+        });
+      });
+      nursery.startSoon(async () => {
+        await work(1, null);
+        throw new Error("db down");
+      }, { name: "db" });
+    })
+  );
+  const server = spans.get("nursery server")!;
+  assertEquals(server.status.code, SpanStatusCode.ERROR);
+  assertEquals(server.events[0].attributes?.["cancel.inherited"], false);
+  const fanOut = spans.get("nursery fanOut")!;
+  assertEquals(fanOut.status.code, SpanStatusCode.UNSET);
+  assertEquals(events(spans, "nursery fanOut"), ["cancelled: failure"]);
+  assertEquals(fanOut.events[0].attributes?.["cancel.inherited"], true);
+  assertEquals(fanOut.events[0].attributes?.["cancel.failed_task"], "db");
+});
+
 Deno.test("traceNurseries() records the origin of timeouts and explicit cancels", async () => {
   const spans = await traced(async () => {
     await Nursery.run(function slow(nursery) {
