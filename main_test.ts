@@ -208,6 +208,8 @@ Deno.test("main() cancels with a Cancelled naming the signal, and exits once its
   assert(cleanedUpBeforeExit);
   assertInstanceOf(reason, Cancelled);
   assertEquals(reason.message, 'Program "server" received SIGTERM');
+  assertEquals(reason.origin, "outer");
+  assertEquals(reason.path, ["server"]);
   assertEquals(host.listeners.size, 0);
   assertEquals(errors.lines, [
     'Received SIGTERM: cancelling "server" (send SIGTERM again to print the live tasks and exit at once)',
