@@ -5,6 +5,7 @@ import { callInNode } from "./_context.ts";
 import { isInstance } from "./_inspect.ts";
 import { emit, instrumented } from "./_instruments.ts";
 import type {
+  CancelCause,
   NurseryScope,
   StartContext,
   Task,
@@ -140,7 +141,7 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
   protected override wasCancelled(): void {
     if (this.#status === "queued") this.#settle("cancelled", this.reason);
     else if (this.#isBody && instrumented) {
-      emit("nurseryCancelled", this.#owner, this.reason);
+      emit("nurseryCancelled", this.#owner, this.reason, startedBy(this));
     }
   }
 
@@ -349,6 +350,18 @@ export class StartContextImpl extends TaskContextImpl
       startup.resolve(value);
     };
   }
+}
+
+/** Where the cancellation that reached `node` started, for instruments. */
+export function startedBy(node: CancelNode): CancelCause {
+  let from: CancelNode | undefined = node;
+  while (from?.origin === "parent") from = from.lastParent;
+  // An enclosing node always started it, so `from` is found; "explicit"
+  // covers a tree torn down in between.
+  return {
+    origin: from?.origin ?? "explicit",
+    inherited: node.origin === "parent",
+  };
 }
 
 /** Ends a start() whose task ended before started(): rejects it with why. */

@@ -12,7 +12,8 @@ import { liveRoots } from "./_roots.ts";
  * nursery and task, with its status and age, and for a cancelling nursery
  * how long ago it was cancelled and why. Wire it to a signal to see a hang
  * that nobody cancelled, which the slow-cancel report cannot see:
- * `Deno.addSignalListener("SIGUSR1", () => console.error(dumpTasks()))`.
+ * `Deno.addSignalListener("SIGUSR2", () => console.error(dumpTasks()))`
+ * (SIGUSR2: Node reserves SIGUSR1 for its debugger).
  *
  * @returns The trees, one after the other; empty when no nursery is open.
  *

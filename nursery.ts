@@ -47,6 +47,7 @@ import {
   cancelledAt,
   enclosingTask,
   settleStartup,
+  startedBy,
   type Startup,
   TaskHandle,
   taskSettled,
@@ -579,7 +580,13 @@ export class Nursery {
           `Nursery "${this.#name}" passed its timeout of ${formatMs(timeout)}`,
       );
     }
-    if (instrumented) emit("nurseryOpened", this);
+    if (instrumented) {
+      emit("nurseryOpened", this);
+      const body = this.#body;
+      if (body.isCancelled) {
+        emit("nurseryCancelled", this, body.reason, startedBy(body));
+      }
+    }
     this.#body.begin(body, this.#body, this);
     return promise;
   }

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import type { CancelOrigin } from "./errors.ts";
 
 /**
  * Where a task is in its life.
@@ -116,6 +117,11 @@ export interface Task<T> extends PromiseLike<T> {
   readonly signal: AbortSignal;
   /** Where the task is in its life. */
   readonly status: TaskStatus;
+  /**
+   * Once settled: the value (`fulfilled`), the error (`rejected`) or what it
+   * ended with (`cancelled`); `undefined` before.
+   */
+  readonly outcome: unknown;
   /**
    * Cancels this task only: aborts its signal with `reason` (a new
    * `Cancelled` if none is given). Does nothing once the task has settled or
@@ -403,6 +409,39 @@ export interface NurseryScope {
 }
 
 /**
+ * Where a nursery's cancellation came from, as `nurseryCancelled` is told.
+ *
+ * @example Telling an inherited cancellation apart
+ * ```ts
+ * import { type CancelCause, instrument, Nursery } from "@nursery/nursery";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const causes: CancelCause[] = [];
+ * using _registration = instrument({
+ *   nurseryCancelled: (_nursery, _reason, cause) => causes.push(cause),
+ * });
+ * await Nursery.run((outer) => {
+ *   outer.startSoon(() =>
+ *     Nursery.run((inner) =>
+ *       new Promise((resolve) => inner.signal.addEventListener("abort", resolve))
+ *     )
+ *   );
+ *   outer.cancel();
+ * });
+ * assertEquals(causes, [
+ *   { origin: "explicit", inherited: false },
+ *   { origin: "explicit", inherited: true },
+ * ]);
+ * ```
+ */
+export interface CancelCause {
+  /** Where the cancellation started: a failure, a timeout, an outer signal or `cancel()`. */
+  readonly origin: CancelOrigin;
+  /** Whether it reached this nursery from an enclosing scope. */
+  readonly inherited: boolean;
+}
+
+/**
  * The hooks of an instrument, in the spirit of trio's `Instrument`: any of
  * them, each called when its event happens. A hook that throws is reported
  * with `console.error` and never affects a task.
@@ -431,8 +470,16 @@ export interface Instrument {
   taskStarted?(task: Task<unknown>): void;
   /** A child task settled: its `status` and outcome are final. */
   taskSettled?(task: Task<unknown>): void;
-  /** A nursery was cancelled, with `reason`; its signals are aborted. */
-  nurseryCancelled?(nursery: NurseryScope, reason: unknown): void;
+  /**
+   * A nursery was cancelled, with `reason`; its signals are aborted.
+   * `cause.origin` is where the cancellation started, `cause.inherited`
+   * whether it reached this nursery from an enclosing scope.
+   */
+  nurseryCancelled?(
+    nursery: NurseryScope,
+    reason: unknown,
+    cause: CancelCause,
+  ): void;
   /** A nursery closed: every task has settled, `run` is settling. */
   nurseryClosed?(nursery: NurseryScope): void;
 }

@@ -71,7 +71,6 @@ export function traceNurseries(tracer: Tracer): InstrumentRegistration {
   // Keyed by the nursery or task handle: a span lives as long as its scope.
   const spans = new WeakMap<object, Span>();
   const queued = new WeakSet<object>();
-  const startedHere = new WeakSet<object>();
   const parentContext = (owner: object | undefined): Context => {
     const span = owner === undefined ? undefined : spans.get(owner);
     // A root nursery continues whatever span is active where it opened.
@@ -121,32 +120,20 @@ export function traceNurseries(tracer: Tracer): InstrumentRegistration {
         span.end();
         return;
       }
-      // The handle is settled: its error arrives on the next microtask.
-      span.setStatus({ code: SpanStatusCode.ERROR });
-      task.catch((error) => {
-        if (error instanceof Error) span.recordException(error);
-        span.setStatus({
-          code: SpanStatusCode.ERROR,
-          message: messageOf(error),
-        });
-        span.end();
-      });
+      const error = task.outcome;
+      if (error instanceof Error) span.recordException(error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: messageOf(error) });
+      span.end();
     },
-    nurseryCancelled(nursery, reason) {
+    nurseryCancelled(nursery, reason, { origin, inherited }) {
       const span = spans.get(nursery);
-      // The nursery where a cancellation starts hears of it first; those
-      // below it hear the same reason next, from their parent.
-      const inherited = typeof reason === "object" && reason !== null &&
-        startedHere.has(reason);
-      if (!inherited && typeof reason === "object" && reason !== null) {
-        startedHere.add(reason);
-      }
       span?.addEvent("cancelled", {
         ...cancelAttributes(reason),
+        "cancel.origin": origin,
         "cancel.inherited": inherited,
       });
       // A failure cancels its own nursery, which then fails too.
-      if (!inherited && originOf(reason) === "failure") {
+      if (!inherited && origin === "failure") {
         span?.setStatus({
           code: SpanStatusCode.ERROR,
           message: messageOf(reason),

@@ -58,7 +58,14 @@ async function jsrAnswers(): Promise<{ ok: boolean; why: string }> {
 
 async function sourceFiles(): Promise<string[]> {
   const files: string[] = [];
-  const skip = new Set([".git", "node_modules", "dist", ".ci", "coverage"]);
+  const skip = new Set([
+    ".git",
+    "node_modules",
+    "dist",
+    ".ci",
+    "coverage",
+    ".cache",
+  ]);
   async function walk(dir: string): Promise<void> {
     for await (const entry of Deno.readDir(new URL(dir, ROOT))) {
       const path = dir === "." ? entry.name : `${dir}/${entry.name}`;
