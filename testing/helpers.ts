@@ -80,3 +80,52 @@ export function countUnhandledRejections(): UnhandledRejections {
     },
   };
 }
+
+// Taken before any test installs FakeTime, so macrotask turns stay real.
+const realSetTimeout = globalThis.setTimeout;
+
+/** Resolves when `signal` aborts (at once if it has), with its reason; no timer. */
+export function aborted(signal: AbortSignal): Promise<unknown> {
+  if (signal.aborted) return Promise.resolve(signal.reason);
+  return new Promise((resolve) =>
+    signal.addEventListener("abort", () => resolve(signal.reason), {
+      once: true,
+    })
+  );
+}
+
+/** How a promise ended, or that it had not within the turns allowed. */
+export type Outcome =
+  | { settled: false }
+  | { settled: true; ok: true; value: unknown }
+  | { settled: true; ok: false; error: unknown };
+
+/**
+ * Lets up to `turns` real macrotask turns pass (FakeTime or not) and says how
+ * `promise` ended by then: a test that must prove "run always settles" cannot
+ * simply await it, since a hang would leave the test pending forever.
+ */
+export async function outcomeWithin(
+  promise: PromiseLike<unknown>,
+  turns = 50,
+): Promise<Outcome> {
+  let outcome: Outcome = { settled: false };
+  Promise.resolve(promise).then(
+    (value) => outcome = { settled: true, ok: true, value },
+    (error) => outcome = { settled: true, ok: false, error },
+  );
+  for (let turn = 0; turn < turns && !outcome.settled; turn++) {
+    await new Promise((resolve) => realSetTimeout(resolve, 0));
+  }
+  return outcome;
+}
+
+/** The heap in use after full garbage collections (needs --expose-gc). */
+export function heapAfterGc(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) {
+    throw new Error("the test task runs deno test with --v8-flags=--expose-gc");
+  }
+  for (let i = 0; i < 3; i++) gc();
+  return Deno.memoryUsage().heapUsed;
+}
