@@ -27,6 +27,7 @@ import {
   aborted,
   countUnhandledRejections,
   heapAfterGc,
+  hostileValues,
   outcomeWithin,
 } from "./testing/helpers.ts";
 
@@ -203,44 +204,6 @@ Deno.test("start(): a child cancelled before started() that returns normally rej
 // ---------------------------------------------------------------------------
 // No input hangs the nursery
 // ---------------------------------------------------------------------------
-
-/** Values a task can throw or return that break naive bookkeeping; fresh each call. */
-function hostileValues(): [string, unknown][] {
-  const getterThrows = () => {
-    throw new Error("getter threw");
-  };
-  const errorWith = (key: string) =>
-    Object.defineProperty(new Error(`its ${key} getter throws`), key, {
-      get: getterThrows,
-    });
-  const objectWith = (key: string) =>
-    Object.defineProperty({}, key, { get: getterThrows, enumerable: true });
-  const revoked = Proxy.revocable({}, {});
-  revoked.revoke();
-  const revokedError = Proxy.revocable(new Error("revoked"), {});
-  revokedError.revoke();
-  const a = new Error("a");
-  const b = new Error("b", { cause: a });
-  a.cause = b;
-  return [
-    ["a null-prototype object", Object.create(null)],
-    ["an Error whose name getter throws", errorWith("name")],
-    ["an Error whose message getter throws", errorWith("message")],
-    ["an Error whose cause getter throws", errorWith("cause")],
-    ["an Error whose stack getter throws", errorWith("stack")],
-    ["an object whose name getter throws", objectWith("name")],
-    ["an object whose then getter throws", objectWith("then")],
-    ["a revoked proxy", revoked.proxy],
-    ["a revoked proxy of an Error", revokedError.proxy],
-    ["a symbol", Symbol("hostile")],
-    ["an Error with a cyclic cause", a],
-    ["a thenable that throws from then", {
-      then() {
-        throw new Error("then threw");
-      },
-    }],
-  ];
-}
 
 /** "name: message" of an error, to compare errors made afresh on each run. */
 function shape(error: unknown): string {

@@ -8,14 +8,7 @@ import {
 } from "@std/assert";
 import { delay } from "@std/async";
 import { MultiError, Nursery } from "./mod.ts";
-import { countListeners } from "./testing/helpers.ts";
-
-function heapAfterGc(): number {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  assert(gc, "the test task runs deno test with --v8-flags=--expose-gc");
-  for (let i = 0; i < 3; i++) gc();
-  return Deno.memoryUsage().heapUsed;
-}
+import { countListeners, heapAfterGc } from "./testing/helpers.ts";
 
 Deno.test("1,000,000 short nurseries on one long-lived signal leak neither memory nor listeners", async () => {
   const server = new AbortController();
