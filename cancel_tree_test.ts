@@ -503,3 +503,30 @@ Deno.test("nursery.state is open, then cancelling, then closed", async () => {
   assertEquals(stateOf(quiet!), "closed");
   assertFalse(quiet!.cancelled);
 });
+
+Deno.test("where no async context exists, the current scope still holds for the synchronous part of each call", async () => {
+  // A worker that hides AsyncLocalStorage from the library, as a browser has none.
+  const worker = new Worker(
+    new URL("./testing/no_async_context_worker.ts", import.meta.url),
+    { type: "module" },
+  );
+  try {
+    const seen = await new Promise((resolve, reject) => {
+      worker.onmessage = (event) => resolve(event.data);
+      worker.onerror = (event) => {
+        event.preventDefault();
+        reject(new Error(event.message));
+      };
+    });
+    assertEquals(seen, {
+      asyncContext: false,
+      // failAfter(ms, () => Nursery.run(body)) cancels the nursery.
+      childSaw: "TimeoutError",
+      failAfter: "TimeoutError",
+      // task.cancel() reaches a nursery the task opened synchronously.
+      taskCancel: { innerSaw: "the reason", settled: "rejected" },
+    });
+  } finally {
+    worker.terminate();
+  }
+});
