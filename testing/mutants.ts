@@ -33,6 +33,10 @@
  * - `--list=path`: another list (default `testing/mutants.json`).
  * - `--exclude-tests=a_test.ts,b_test.ts`: leave these test files out (for
  *   example tests written ahead of a fix, which fail on the code as it is).
+ * - `--skip=regex`: leave out the tests whose name matches (a JavaScript
+ *   pattern), for single tests of that kind in a file that must otherwise
+ *   run. The baseline then runs every test once, without `--fail-fast`, and
+ *   the mutants run with a `--filter` that names each test kept.
  * - `--timeout=seconds`: a mutant whose suite runs longer is KILLED (it
  *   hung); default three times the baseline, at least 60 s.
  *
@@ -160,6 +164,8 @@ async function runSuite(
   dir: string,
   files: string[],
   timeoutMs: number,
+  filter: string[],
+  failFast = true,
 ): Promise<SuiteRun> {
   const started = performance.now();
   const timeout = AbortSignal.timeout(timeoutMs);
@@ -171,7 +177,8 @@ async function runSuite(
       "--allow-env",
       "--v8-flags=--expose-gc",
       `--import-map=${OFFLINE_MAP}`,
-      "--fail-fast",
+      ...(failFast ? ["--fail-fast"] : []),
+      ...filter,
       "--doc",
       ...files,
     ],
@@ -204,6 +211,34 @@ function firstFailure(output: string): string {
   if (failed) return `"${failed[1].trim()}"`;
   const uncaught = output.match(/^error: (.+)$/m);
   return uncaught ? `an error outside any test: ${uncaught[1]}` : "(unknown)";
+}
+
+/** Top-level tests of a run, with whether each passed (steps are indented). */
+function topLevelResults(output: string): Map<string, boolean> {
+  const results = new Map<string, boolean>();
+  for (const line of output.split("\n")) {
+    const match = line.match(/^(\S.*) \.\.\. (ok|FAILED)(?: \(.*\))?$/);
+    if (match) results.set(match[1], match[2] === "ok");
+  }
+  return results;
+}
+
+/** A `deno test --filter` that selects exactly `names` (Rust's regex syntax). */
+function filterFor(names: string[], dir: string): string {
+  const escape = (text: string) =>
+    text.replace(/[\\.+*?()|[\]{}^$#&\-~]/g, "\\$&");
+  // Doc tests are named by absolute URL, which differs from job to job.
+  const prefix = `file://${dir}/`;
+  const patterns = names.map((name) =>
+    name.startsWith(prefix)
+      ? `file://.*/${escape(name.slice(prefix.length))}`
+      : escape(name)
+  );
+  return `--filter=/^(?:${patterns.join("|")})$/`;
+}
+
+function passedCount(output: string): number {
+  return Number(output.match(/(?:ok|FAILED) \| (\d+) passed/)?.[1] ?? 0);
 }
 
 function typeCheckFailed(output: string): boolean {
@@ -246,6 +281,7 @@ async function judge(
   dir: string,
   files: string[],
   timeoutMs: number,
+  filter: string[],
 ): Promise<Result> {
   const original = await Deno.readTextFile(new URL(mutant.file, ROOT))
     .catch(() => undefined);
@@ -271,7 +307,7 @@ async function judge(
     original.slice(at + mutant.find.length);
   await Deno.writeTextFile(target, mutated);
   try {
-    const run = await runSuite(dir, files, timeoutMs);
+    const run = await runSuite(dir, files, timeoutMs, filter);
     if (run.timedOut) {
       return {
         mutant,
@@ -323,6 +359,8 @@ async function main(): Promise<number> {
   const listPath = option("list") ?? "testing/mutants.json";
   const only = listOption("only");
   const excluded = listOption("exclude-tests");
+  const skipOption = option("skip");
+  const skip = skipOption === undefined ? undefined : new RegExp(skipOption);
   let mutants = await readMutants(listPath);
   if (only.length > 0) {
     const unknown = only.filter((id) => !mutants.some((m) => m.id === id));
@@ -336,7 +374,8 @@ async function main(): Promise<number> {
   say(
     `mutants: ${mutants.length} from ${listPath}, ${jobs} at a time; ` +
       `suite: ${tests.length} test files and the doc tests of ${docs.length} modules` +
-      (excluded.length ? ` (left out: ${excluded.join(", ")})` : ""),
+      (excluded.length ? ` (left out: ${excluded.join(", ")})` : "") +
+      (skip === undefined ? "" : ` (skipping tests named ${skip})`),
   );
 
   const base = await Deno.makeTempDir({ prefix: "nursery-mutants-" });
@@ -347,11 +386,42 @@ async function main(): Promise<number> {
       await copyTree(ROOT, dirs[job]);
     }
     const baselineLimit = Number(option("timeout") ?? 600) * 1_000;
-    const baseline = await runSuite(
+    let filter: string[] = [];
+    let baseline = await runSuite(
       dirs[0],
       [...tests, ...docs],
       baselineLimit,
+      [],
+      skip === undefined,
     );
+    if (skip !== undefined && !baseline.timedOut) {
+      const results = topLevelResults(baseline.output);
+      const kept = [...results.keys()].filter((name) => !skip.test(name));
+      const failing = kept.filter((name) => !results.get(name));
+      if (failing.length > 0) {
+        say(`baseline: "${failing[0]}" fails without any mutation`);
+        return 1;
+      }
+      say(
+        `baseline: ${results.size - kept.length} test(s) skipped, ` +
+          `${kept.length} kept; checking the filter`,
+      );
+      // Doc tests are named by their job's path: the filter matches any.
+      filter = [filterFor(kept, dirs[0])];
+      baseline = await runSuite(
+        dirs[0],
+        [...tests, ...docs],
+        baselineLimit,
+        filter,
+      );
+      if (baseline.ok && passedCount(baseline.output) !== kept.length) {
+        say(
+          `baseline: the filter ran ${passedCount(baseline.output)} test(s), ` +
+            `not ${kept.length}`,
+        );
+        return 1;
+      }
+    }
     if (!baseline.ok) {
       say(
         `baseline: the suite fails without any mutation, so no mutant can be ` +
@@ -373,7 +443,13 @@ async function main(): Promise<number> {
     let next = 0;
     await Promise.all(dirs.map(async (dir) => {
       while (next < mutants.length) {
-        const result = await judge(mutants[next++], dir, files, timeoutMs);
+        const result = await judge(
+          mutants[next++],
+          dir,
+          files,
+          timeoutMs,
+          filter,
+        );
         results.push(result);
         report(result);
       }
