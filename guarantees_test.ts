@@ -306,7 +306,8 @@ Deno.test("a hostile value thrown while its task is being cancelled still lets r
       }),
     );
     assert(outcome.settled, `${label}: run() never settled`);
-    if (!outcome.ok) {
+    if (outcome.ok) assertEquals(outcome.value, "body", label);
+    else {
       const error = outcome.error;
       assert(
         error === value || error instanceof TypeError ||
@@ -457,21 +458,29 @@ function overflowLikeThePlatform(): Disposable {
 /** One library timer of `ms`, armed: whether it has fired, and how to end. */
 interface ArmedTimer {
   fired(): boolean;
-  finish(): Promise<void>;
+  /** Lets the work end; resolves with how the call ended. */
+  finish(): Promise<string>;
 }
+
+/** How each call of libraryTimers() ends once its timer fired. */
+const ENDINGS: Record<string, string> = {
+  "failAfter(ms)": "rejected TimeoutError: The deadline passed",
+  "moveOnAfter(ms)": "resolved undefined",
+  "Nursery.run(body, { timeout })":
+    "rejected TimeoutError: The deadline passed",
+  "shield(fn, { timeout })": "rejected TimeoutError: The deadline passed",
+  "Nursery.run(body, { slowCancelAfter })": "resolved undefined",
+};
 
 /** Every relative timer of the library, each armed for `ms`. */
 function libraryTimers(ms: number): [string, () => ArmedTimer][] {
   const settling = (promise: Promise<unknown>): ArmedTimer => {
     let settled = false;
     const outcome = promise.then(
-      () => settled = true,
-      () => settled = true,
-    );
-    return {
-      fired: () => settled,
-      finish: async () => void await outcome,
-    };
+      (value) => `resolved ${value}`,
+      (error) => `rejected ${shape(error)}`,
+    ).finally(() => settled = true);
+    return { fired: () => settled, finish: () => outcome };
   };
   return [
     ["failAfter(ms)", () => settling(failAfter(ms, honoursSignal))],
@@ -493,9 +502,9 @@ function libraryTimers(ms: number): [string, () => ArmedTimer][] {
       }, { slowCancelAfter: ms, onSlowCancel: () => reported = true });
       return {
         fired: () => reported,
-        finish: async () => {
+        finish: () => {
           release();
-          await run;
+          return run.then((value) => `resolved ${value}`);
         },
       };
     }],
@@ -517,7 +526,7 @@ Deno.test("every timer of the library accepts durations past setTimeout's 32-bit
     await time.tickAsync(1);
     await time.runMicrotasks();
     assert(timer.fired(), `${label} did not fire on time`);
-    await timer.finish();
+    assertEquals(await timer.finish(), ENDINGS[label], label);
   }
 });
 
@@ -560,7 +569,7 @@ Deno.test("relative timeouts measure elapsed time: a wall clock stepped back an 
     await time.tickAsync(1);
     await time.runMicrotasks();
     assert(timer.fired(), `${label} was delayed by the step`);
-    await timer.finish();
+    assertEquals(await timer.finish(), ENDINGS[label], label);
   }
 });
 
