@@ -64,6 +64,16 @@ function originOf(reason: unknown): string {
     : "a given reason";
 }
 
+// Past this many levels the indentation stops growing and the line says its
+// level instead: a tree 10,000 levels deep must not render as 400 MB.
+const MAX_INDENT_LEVELS = 32;
+
+function indent(level: number): string {
+  return level <= MAX_INDENT_LEVELS
+    ? "  ".repeat(level)
+    : `${"  ".repeat(MAX_INDENT_LEVELS)}[level ${level}] `;
+}
+
 function age(now: number, since: number | undefined): string {
   return `${since === undefined ? 0 : now - since}ms`;
 }
@@ -73,16 +83,16 @@ export function renderTree(root: TaskHandle<unknown>, now: number): string {
   const lines: string[] = [];
   // What is left to print: nurseries (by their body) and their entries.
   type Frame =
-    | { nursery: TaskHandle<unknown>; indent: string }
-    | { entry: TaskHandle<unknown>; indent: string };
-  const frames: Frame[] = [{ nursery: root, indent: "" }];
+    | { nursery: TaskHandle<unknown>; level: number }
+    | { entry: TaskHandle<unknown>; level: number };
+  const frames: Frame[] = [{ nursery: root, level: 0 }];
   while (frames.length > 0) {
     const frame = frames.pop()!;
     if ("nursery" in frame) {
       const body = frame.nursery;
       const nursery = body.owner;
       lines.push(
-        `${frame.indent}nursery ${
+        `${indent(frame.level)}nursery ${
           JSON.stringify(nursery.name)
         } ${nursery.state} ${age(now, body.startedAt)}${
           nursery.state === "cancelling" ? cancelNote(body, now) : ""
@@ -90,19 +100,19 @@ export function renderTree(root: TaskHandle<unknown>, now: number): string {
       );
       const entries = entriesOf(body);
       for (let i = entries.length - 1; i >= 0; i--) {
-        frames.push({ entry: entries[i], indent: frame.indent + "  " });
+        frames.push({ entry: entries[i], level: frame.level + 1 });
       }
     } else {
       const task = frame.entry;
       const kind = task.isBody ? "body" : "task";
       lines.push(
-        `${frame.indent}${kind} ${JSON.stringify(task.name)} ${task.status} ${
-          age(now, task.startedAt)
-        }`,
+        `${indent(frame.level)}${kind} ${
+          JSON.stringify(task.name)
+        } ${task.status} ${age(now, task.startedAt)}`,
       );
       const nested = nestedNurseries(task);
       for (let i = nested.length - 1; i >= 0; i--) {
-        frames.push({ nursery: nested[i], indent: frame.indent + "  " });
+        frames.push({ nursery: nested[i], level: frame.level + 1 });
       }
     }
   }
@@ -147,7 +157,11 @@ export function stuckTasks(root: TaskHandle<unknown>): StuckTask[] {
     }
     const nested = nestedNurseries(frame.entry);
     if (nested.length === 0) {
-      if (frame.entry.live) {
+      // A body that waits for its nursery's children is not what is stuck:
+      //   Nursery.run(async (n) => { await n.startSoon(stuck); });
+      const waiting = frame.entry.isBody &&
+        entriesOf(frame.entry).some((entry) => entry !== frame.entry);
+      if (frame.entry.live && !waiting) {
         stuck.push({ task: frame.entry, path: pathOf(frame.path) });
       }
       continue;

@@ -2,7 +2,6 @@
 import { CancelNode } from "./_cancel_tree.ts";
 import { Cancelled, type CancelOrigin } from "./errors.ts";
 import { callInNode } from "./_context.ts";
-import { isInstance } from "./_inspect.ts";
 import { emit, instrumented } from "./_instruments.ts";
 import type {
   CancelCause,
@@ -17,6 +16,33 @@ import type {
 // stack now; see begin().
 const MAX_SYNC_DEPTH = 64;
 let depth = 0;
+
+// Tasks that ran out of stack while starting or ending, with the error, to
+// fail from a fresh stack. Where the stack is exhausted even a call may
+// throw, so the sites that add to these lists use plain stores, and try to
+// queue the drain; if even that fails, the next task to begin queues it.
+/** See above: tasks to fail from a fresh stack. */
+export const stranded: TaskHandle<unknown>[] = [];
+/** See above: their errors, at the same positions. */
+export const strandedErrors: unknown[] = [];
+let drainQueued = false;
+
+/** Queues the failure of the stranded tasks, once. */
+export function queueDrain(): void {
+  if (drainQueued) return;
+  queueMicrotask(drainStranded);
+  // Only once it is queued: queueMicrotask itself may run out of stack.
+  drainQueued = true;
+}
+
+function drainStranded(): void {
+  drainQueued = false;
+  // In the order they were stranded; failing one may strand no other, as
+  // the stack is fresh here.
+  const tasks = stranded.splice(0);
+  const errors = strandedErrors.splice(0);
+  tasks.forEach((task, at) => task.failToStart(errors[at]));
+}
 
 /** The internal hooks a nursery offers its tasks, under symbol names. */
 export const taskSettled: unique symbol = Symbol("taskSettled");
@@ -149,7 +175,8 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
    * Calls `fn` with the task's context (or `argument`), and `node` current
    * (`null`: the caller's, which is already right), and follows its
    * outcome. A synchronous throw, or a value returned at once, is the
-   * task's outcome, never an exception here.
+   * task's outcome, never an exception here; the nursery hears of it at
+   * once, or, inside another task's synchronous code, on a microtask.
    */
   begin<A = TaskContext>(
     fn: (argument: A) => unknown,
@@ -158,6 +185,7 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
   ): void {
     this.#status = "running";
     this.#startedAt = Date.now();
+    if (stranded.length !== 0) queueDrain();
     // Nurseries nest through synchronous calls (a body starts a task that
     // opens the next nursery), and a chain of a few hundred levels would
     // overflow the stack inside the bookkeeping, half done. Past a depth no
@@ -174,6 +202,7 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
     argument: A | undefined,
   ): void {
     let result: unknown;
+    let threw = false;
     depth++;
     try {
       // A body gets its nursery; a child, its context.
@@ -183,16 +212,28 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
           : new StartContextImpl(this as TaskHandle<unknown>)) as A;
       result = node === null ? fn(given) : callInNode(node, fn, given);
     } catch (error) {
-      // The user's own code overflowed the stack: no room is left for the
-      // nursery's bookkeeping, which settles from a fresh stack.
-      if (isInstance(error, RangeError)) {
-        queueMicrotask(() => this.#fail(error));
-      } else this.#fail(error);
-      return;
+      result = error;
+      threw = true;
     } finally {
       depth--;
     }
-    this.follow(result);
+    // A task started in fn's code may have been stranded where even queueing
+    // failed; the stack has unwound to here, so queue it now.
+    if (stranded.length !== 0) queueDrain();
+    if (!threw) this.follow(result);
+    else if (depth <= 1) this.#fail(result);
+    else {
+      // Thrown inside another task's synchronous code, maybe because the
+      // stack ran out: the bookkeeping may have no room left, so it runs
+      // from a fresh stack. Plain stores first: even a call may throw here.
+      stranded[stranded.length] = this as TaskHandle<unknown>;
+      strandedErrors[strandedErrors.length] = result;
+      try {
+        queueDrain();
+      } catch {
+        // A shallower task queues it as the stack unwinds.
+      }
+    }
   }
 
   /** Settles the task with `result`, a value or a promise-like. */
@@ -250,12 +291,30 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
     if (!this.live) return;
     this.#status = status;
     this.#outcome = outcome;
-    if (status === "fulfilled") this.#resolve?.(outcome as T);
+    // Settling inside another task's synchronous code (a task that starts a
+    // task that returns at once, however deep the user's own frames go)
+    // tells the nursery from a fresh stack: its bookkeeping must never run
+    // out of stack half done. From a body, or a promise callback, at once.
+    if (depth > 1) queueMicrotask(() => this.#announce());
+    else this.#announce();
+  }
+
+  #announce(): void {
+    const outcome = this.#outcome;
+    if (this.#status === "fulfilled") this.#resolve?.(outcome as T);
     else this.#reject?.(outcome);
     this.#resolve = this.#reject = undefined;
     // A body's node is the nursery's: it closes with the nursery.
     if (!this.#isBody) this.close();
     this.#owner[taskSettled](this as TaskHandle<unknown>);
+  }
+
+  /**
+   * Fails the task with `error`, if it has not settled: its start threw
+   * (the stack ran out after it was registered), or its code threw.
+   */
+  failToStart(error: unknown): void {
+    this.#fail(error);
   }
 
   /** Ends a task's startup: `started()` was called, or the task ended. */

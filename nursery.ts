@@ -46,9 +46,12 @@ import {
   cancellation,
   cancelledAt,
   enclosingTask,
+  queueDrain,
   settleStartup,
   startedBy,
   type Startup,
+  stranded,
+  strandedErrors,
   TaskHandle,
   taskSettled,
 } from "./_task.ts";
@@ -622,9 +625,23 @@ export class Nursery {
     );
     if (startup !== undefined) task.awaitStartup(startup);
     this.#live++;
-    if (instrumented) emit("taskSpawned", task);
-    if (queued) limiter.wait({ task, fn, shielded });
-    else this.#begin({ task, fn, shielded });
+    try {
+      if (instrumented) emit("taskSpawned", task);
+      if (queued) limiter.wait({ task, fn, shielded });
+      else this.#begin({ task, fn, shielded });
+    } catch (error) {
+      // Only running out of stack gets here (user code cannot throw here):
+      // the task is registered, so it must end, as a failure.
+      //   const deep = (n) => { recurse(); nursery.startSoon(() => deep(n)); };
+      // Plain stores: with the stack exhausted, even a call may throw.
+      stranded[stranded.length] = task;
+      strandedErrors[strandedErrors.length] = error;
+      try {
+        queueDrain();
+      } catch {
+        // The next task to begin queues it.
+      }
+    }
     return task;
   }
 

@@ -39,6 +39,83 @@ export function untilCancelled(
   };
 }
 
+// Taken before any test installs FakeTime, so macrotask turns stay real.
+const realSetTimeout = globalThis.setTimeout;
+
+/** Resolves when `signal` aborts (at once if it has), with its reason; no timer. */
+export function aborted(signal: AbortSignal): Promise<unknown> {
+  if (signal.aborted) return Promise.resolve(signal.reason);
+  return new Promise((resolve) =>
+    signal.addEventListener("abort", () => resolve(signal.reason), {
+      once: true,
+    })
+  );
+}
+
+/** How a promise ended, or that it had not within the turns allowed. */
+export type Outcome =
+  | { settled: false }
+  | { settled: true; ok: true; value: unknown }
+  | { settled: true; ok: false; error: unknown };
+
+/**
+ * Lets up to `turns` real macrotask turns pass (FakeTime or not) and says how
+ * `promise` ended by then: a test that must prove "run always settles" cannot
+ * simply await it, since a hang would leave the test pending forever.
+ */
+export async function outcomeWithin(
+  promise: PromiseLike<unknown>,
+  turns = 50,
+): Promise<Outcome> {
+  let outcome: Outcome = { settled: false };
+  Promise.resolve(promise).then(
+    (value) => outcome = { settled: true, ok: true, value },
+    (error) => outcome = { settled: true, ok: false, error },
+  );
+  for (let turn = 0; turn < turns && !outcome.settled; turn++) {
+    await new Promise((resolve) => realSetTimeout(resolve, 0));
+  }
+  return outcome;
+}
+
+/** Values a task can throw or return that break naive bookkeeping; fresh each call. */
+export function hostileValues(): [string, unknown][] {
+  const getterThrows = () => {
+    throw new Error("getter threw");
+  };
+  const errorWith = (key: string) =>
+    Object.defineProperty(new Error(`its ${key} getter throws`), key, {
+      get: getterThrows,
+    });
+  const objectWith = (key: string) =>
+    Object.defineProperty({}, key, { get: getterThrows, enumerable: true });
+  const revoked = Proxy.revocable({}, {});
+  revoked.revoke();
+  const revokedError = Proxy.revocable(new Error("revoked"), {});
+  revokedError.revoke();
+  const a = new Error("a");
+  const b = new Error("b", { cause: a });
+  a.cause = b;
+  return [
+    ["a null-prototype object", Object.create(null)],
+    ["an Error whose name getter throws", errorWith("name")],
+    ["an Error whose message getter throws", errorWith("message")],
+    ["an Error whose cause getter throws", errorWith("cause")],
+    ["an Error whose stack getter throws", errorWith("stack")],
+    ["an object whose name getter throws", objectWith("name")],
+    ["an object whose then getter throws", objectWith("then")],
+    ["a revoked proxy", revoked.proxy],
+    ["a revoked proxy of an Error", revokedError.proxy],
+    ["a symbol", Symbol("hostile")],
+    ["an Error with a cyclic cause", a],
+    ["a thenable that throws from then", {
+      then() {
+        throw new Error("then threw");
+      },
+    }],
+  ];
+}
+
 /** Listener bookkeeping on one signal, as counted by {@linkcode countListeners}. */
 export interface ListenerCount {
   /** How many were added. */
