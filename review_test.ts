@@ -239,7 +239,7 @@ Deno.test("onSlowCancel: a hook that throws a value console.error cannot inspect
   using uncaught = trapUncaught();
   const { proxy, revoke } = Proxy.revocable({}, {});
   revoke();
-  await Nursery.run(async (nursery) => {
+  await Nursery.run((nursery) => {
     nursery.startSoon(async () => {
       await delay(60); // ignores its signal
     });
