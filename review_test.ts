@@ -479,3 +479,43 @@ Deno.test("failAt/moveOnAt with a deadline of -Infinity call fn with an aborted 
     "failAt: rejected: TimeoutError",
   ]);
 });
+
+Deno.test("instrument(): every cancelled nursery emits nurseryCancelled once, after its nurseryOpened", async () => {
+  // WRONG: #open() follows the outer signal and arms the deadline before it
+  // emits nurseryOpened, so a nursery given an aborted signal, or a
+  // timeout of 0, emits nurseryCancelled *before* nurseryOpened (a span
+  // adapter gets an event for a span it has not started). And a nursery
+  // opened inside a scope that is already cancelled is cancelled from its
+  // construction, where no event is emitted: it never emits
+  // nurseryCancelled at all.
+  // EXPECTED (issue 15): nurseryOpened first; nurseryCancelled(nursery,
+  // reason) for every nursery that is cancelled, whatever the origin, once.
+  const events: string[] = [];
+  const registration = instrument({
+    nurseryOpened: (nursery) => events.push(`opened ${nursery.name}`),
+    nurseryCancelled: (nursery) => events.push(`cancelled ${nursery.name}`),
+  });
+  try {
+    const aborted = AbortSignal.abort("gone");
+    await Nursery.run(() => {}, { signal: aborted, name: "preAborted" })
+      .catch(() => {});
+    await Nursery.run(() => {}, { timeout: 0, name: "zeroTimeout" })
+      .catch(() => {});
+    await Nursery.run((outer) => {
+      outer.cancel();
+      return Nursery.run(() => {}, { name: "insideCancelled" });
+    }, { name: "outer" }).catch(() => {});
+  } finally {
+    registration.remove();
+  }
+  assertEquals(events, [
+    "opened preAborted",
+    "cancelled preAborted",
+    "opened zeroTimeout",
+    "cancelled zeroTimeout",
+    "opened outer",
+    "cancelled outer",
+    "opened insideCancelled",
+    "cancelled insideCancelled",
+  ]);
+});
