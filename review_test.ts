@@ -13,6 +13,7 @@ import {
   Nursery,
   shield,
   type SlowCancelReport,
+  type Task,
 } from "./mod.ts";
 import { heapAfterGc } from "./testing/helpers.ts";
 
@@ -518,4 +519,27 @@ Deno.test("instrument(): every cancelled nursery emits nurseryCancelled once, af
     "opened insideCancelled",
     "cancelled insideCancelled",
   ]);
+});
+
+Deno.test("a task that resolves with its own handle fails with a TypeError instead of hanging the nursery", async () => {
+  // WRONG: follow() adopts any thenable, and a TaskHandle is one, so a task
+  // that returns (or resolves with) its own handle waits for itself: the
+  // task never settles, cancel() cannot end it (nothing waits on a
+  // signal), and run never settles. The platform refuses the same cycle for
+  // a promise ("TypeError: Chaining cycle detected for promise").
+  // EXPECTED (issue 11: "No value a task can ... resolve with can break the
+  // bookkeeping ... run always settles"): the task fails with a TypeError,
+  // and run rejects with it.
+  let self: Task<unknown> | undefined;
+  const running = Nursery.run((nursery) => {
+    self = nursery.startSoon(async () => {
+      await null;
+      return self;
+    });
+  });
+  const result = await settlesWithin(running.catch((error) => error), 500);
+  assert(
+    result.settled && result.value instanceof TypeError,
+    `run ${result.settled ? `settled with ${result.value}` : "never settled"}`,
+  );
 });
