@@ -543,3 +543,33 @@ Deno.test("a task that resolves with its own handle fails with a TypeError inste
     `run ${result.settled ? `settled with ${result.value}` : "never settled"}`,
   );
 });
+
+Deno.test("dumpTasks() shows a live nursery whose enclosing nurseries have all closed", async () => {
+  // WRONG: only nurseries that are roots when they are made enter
+  // `liveRoots`. A nursery opened in a task that did not await it moves up
+  // the tree as its ancestors close (CancelNode.close), and when the last
+  // one closes it becomes a root that no list holds: dumpTasks() prints
+  // nothing while its task still runs - the fire-and-forget leak that
+  // dumpTasks() is the tool for.
+  // EXPECTED (issue 15): "dumpTasks() returns the live tree of every root
+  // nursery in the process"; a nursery that becomes a root is one.
+  let release = () => {};
+  let orphan: Promise<unknown> | undefined;
+  await Nursery.run((root) => {
+    root.startSoon(() => {
+      orphan = Nursery.run((nursery) => {
+        nursery.startSoon(
+          () => new Promise<void>((resolve) => release = resolve),
+          { name: "stillRunning" },
+        );
+      }, { name: "orphan" });
+    });
+  }, { name: "root" });
+  const dump = dumpTasks();
+  release();
+  await orphan;
+  assert(
+    dump.includes("stillRunning"),
+    `dumpTasks() gave ${JSON.stringify(dump)}`,
+  );
+});
