@@ -573,3 +573,28 @@ Deno.test("dumpTasks() shows a live nursery whose enclosing nurseries have all c
     `dumpTasks() gave ${JSON.stringify(dump)}`,
   );
 });
+
+Deno.test("a task's context keeps its signal when spread, as started() does", async () => {
+  // WRONG: `signal` and `name` are getters on TaskContextImpl's prototype,
+  // so `{ ...context }` (the usual way to pass a context on with one more
+  // option) has no signal: the work it is passed to is silently never
+  // cancelled. StartContextImpl makes `started` an own property precisely
+  // so that it "survives { ...context }", but the signal does not; the
+  // same holds for failAfter's context. shield() had to copy it by hand.
+  // EXPECTED: every context property survives a spread (own, enumerable;
+  // a lazy getter defined on the instance keeps the signal lazy).
+  const seen: Record<string, boolean> = {};
+  await Nursery.run(async (nursery) => {
+    nursery.startSoon((context) => {
+      seen.startSoon = { ...context }.signal === context.signal;
+    });
+    await nursery.start((context) => {
+      seen.start = { ...context }.signal === context.signal;
+      context.started();
+    });
+  });
+  await failAt(Date.now() + 1_000, (context) => {
+    seen.failAt = { ...context }.signal === context.signal;
+  });
+  assertEquals(seen, { startSoon: true, start: true, failAt: true });
+});
