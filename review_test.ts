@@ -16,6 +16,7 @@ import {
   type Task,
 } from "./mod.ts";
 import { heapAfterGc } from "./testing/helpers.ts";
+import { setScopeTracking } from "./_context.ts";
 
 // Whether `promise` settles within `ms` (real time); the timer is cleared
 // either way, so the sanitizers stay quiet.
@@ -597,4 +598,46 @@ Deno.test("a task's context keeps its signal when spread, as started() does", as
     seen.failAt = { ...context }.signal === context.signal;
   });
   assertEquals(seen, { startSoon: true, start: true, failAt: true });
+});
+
+Deno.test("without AsyncLocalStorage and with taskScopes: false, nurseries nested past 64 levels stay linked to their parent", async () => {
+  // WRONG: with taskScopes: false, #begin() passes node `null` ("the
+  // caller's node, already current") for a child started from its body.
+  // Past MAX_SYNC_DEPTH, begin() defers the call to a microtask, where in
+  // the synchronous fallback nothing is current any more: the nursery the
+  // child opens becomes a root, and cancelling the outer nursery no longer
+  // reaches it (the leaf below runs its full 100 ms). With
+  // AsyncLocalStorage, or with taskScopes: true, the same chain is
+  // cancelled.
+  // EXPECTED (issue 10): "Where no async context exists ... the current
+  // scope still holds for the synchronous part of each call"; a deferred
+  // start enters the node it was meant to run in.
+  setScopeTracking(false);
+  try {
+    let leaf: string | undefined;
+    const chain = (depth: number): Promise<unknown> =>
+      Nursery.run((nursery) => {
+        nursery.startSoon(({ signal }) => {
+          if (depth > 0) return chain(depth - 1);
+          return new Promise<void>((resolve) => {
+            const id = setTimeout(() => {
+              leaf = "ran to the end";
+              resolve();
+            }, 100);
+            signal.addEventListener("abort", () => {
+              clearTimeout(id);
+              leaf = "cancelled";
+              resolve();
+            });
+          });
+        });
+      }, { taskScopes: false });
+    await Nursery.run((root) => {
+      setTimeout(() => root.cancel(), 10);
+      return chain(100);
+    }, { taskScopes: false }).catch(() => {});
+    assertEquals(leaf, "cancelled");
+  } finally {
+    setScopeTracking(true);
+  }
 });
