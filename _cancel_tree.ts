@@ -158,9 +158,13 @@ export class CancelNode {
     } else return;
     // The nodes cancelled now (not those that only heard from above).
     const aborted: CancelNode[] = fresh ? [this] : [];
-    this.#markSubtree(reason, aborted);
-    // Phase two: user code (abort listeners) may run from here on, and finds
-    // every node of the subtree already marked.
+    this.#markSubtree(reason, aborted, [this]);
+    CancelNode.#abort(aborted);
+  }
+
+  // Phase two: user code (abort listeners) may run from here on, and finds
+  // every node of the subtree already marked.
+  static #abort(aborted: CancelNode[]): void {
     for (const node of aborted) {
       if (node.#controller?.signal.aborted === false) {
         node.#controller.abort(node.#reason);
@@ -173,14 +177,18 @@ export class CancelNode {
   // node's children pushed last-first, so the first is taken next). Nothing
   // here runs user code. A subtree that already heard from above is skipped:
   // its nodes heard it then, and nodes made since inherit it.
-  #markSubtree(reason: unknown, aborted: CancelNode[]): void {
+  #markSubtree(
+    reason: unknown,
+    aborted: CancelNode[],
+    from: CancelNode[],
+  ): void {
     const stack: CancelNode[] = [];
     const pushChildren = (node: CancelNode) => {
       for (let child = node.#lastChild; child; child = child.#previous) {
         if (!child.shielded && !child.#fromAbove) stack.push(child);
       }
     };
-    pushChildren(this);
+    for (let at = from.length - 1; at >= 0; at--) pushChildren(from[at]);
     while (stack.length > 0) {
       const node = stack.pop()!;
       if (node.#origin === undefined) {
@@ -209,6 +217,9 @@ export class CancelNode {
   /** After the node's signal was aborted; may run user code. */
   protected wasCancelled(): void {}
 
+  /** The node's parent closed and it had none above: it is a root now. */
+  protected becameRoot(): void {}
+
   /**
    * Takes the node out of the tree. Children still open (a nursery a task
    * started without awaiting it) move up to this node's parent, where the
@@ -218,15 +229,45 @@ export class CancelNode {
     if (this.#closed) return;
     this.#closed = true;
     const parent = this.#parent;
+    const moved: CancelNode[] = [];
     for (let child = this.#firstChild; child;) {
       const next = child.#next;
       child.#previous = child.#next = undefined;
       child.#parent = undefined;
       if (parent !== undefined) parent.#adopt(child);
+      else child.becameRoot();
+      moved.push(child);
       child = next;
     }
     this.#firstChild = this.#lastChild = undefined;
     if (parent === undefined) return;
+    this.#unlink(parent);
+    // Moved under a parent that was cancelled: they are cancelled as its
+    // children are (this node, closing, may never have been).
+    if (moved.length > 0 && parent.#origin !== undefined) {
+      const aborted: CancelNode[] = [];
+      parent.#markMoved(moved, aborted);
+      CancelNode.#abort(aborted);
+    }
+  }
+
+  #markMoved(moved: CancelNode[], aborted: CancelNode[]): void {
+    const reason = this.#reason;
+    const reached: CancelNode[] = [];
+    for (const child of moved) {
+      if (child.shielded || child.#fromAbove) continue;
+      if (child.#origin === undefined) {
+        child.#origin = "parent";
+        child.#reason = reason;
+        aborted.push(child);
+      }
+      child.#markAbove(reason);
+      reached.push(child);
+    }
+    this.#markSubtree(reason, aborted, reached);
+  }
+
+  #unlink(parent: CancelNode): void {
     if (this.#previous === undefined) parent.#firstChild = this.#next;
     else this.#previous.#next = this.#next;
     if (this.#next === undefined) parent.#lastChild = this.#previous;

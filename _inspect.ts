@@ -15,3 +15,16 @@ export function isInstance<T>(
     return false;
   }
 }
+
+/**
+ * console.error(`what`, error), and never a throw: console.error inspects
+ * the value, which a revoked proxy makes throw (from a timer, that would end
+ * the process).
+ */
+export function reportError(what: string, error: unknown): void {
+  try {
+    console.error(what, error);
+  } catch {
+    console.error(what, "(a value that cannot be printed)");
+  }
+}

@@ -26,6 +26,15 @@ export class Limiter<E> {
     this.#waiting.push(entry);
   }
 
+  /**
+   * Sets how many children run (counted again after bookkeeping was cut
+   * short), then starts waiting entries while slots are free.
+   */
+  recount(running: number, start: (entry: E) => void): void {
+    this.#running = running + 1;
+    this.release(start);
+  }
+
   /** A child took a slot (it may exceed the limit: a cancelled nursery's). */
   acquire(): void {
     this.#running++;

@@ -30,7 +30,7 @@ export function runProgram<T>(
   try {
     checkFunction(body, "run main", "body");
     checkOptions(options, "run main");
-    checkRunOptions(body, options);
+    checkRunOptions(options);
   } catch (error) {
     return Promise.reject(error);
   }

@@ -1,8 +1,9 @@
 // Copyright 2026 the @nursery/nursery authors. MIT license.
 import { CancelNode } from "./_cancel_tree.ts";
 import { Cancelled, type CancelOrigin } from "./errors.ts";
-import { callInNode } from "./_context.ts";
+import { callInNode, currentNode } from "./_context.ts";
 import { emit, instrumented } from "./_instruments.ts";
+import { liveRoots } from "./_roots.ts";
 import type {
   CancelCause,
   NurseryScope,
@@ -23,6 +24,7 @@ let depth = 0;
 // queue the drain; if even that fails, the next task to begin queues it.
 /** See above: tasks to fail from a fresh stack. */
 export const stranded: TaskHandle<unknown>[] = [];
+// (Drained by drainStranded, with unannounced and unrepaired below.)
 /** See above: their errors, at the same positions. */
 export const strandedErrors: unknown[] = [];
 let drainQueued = false;
@@ -35,13 +37,19 @@ export function queueDrain(): void {
   drainQueued = true;
 }
 
+// Settled tasks whose nursery is still to hear of it (see #settle), and
+// those whose announcement ran out of stack half done (see announce()).
+const unannounced: TaskHandle<unknown>[] = [];
+const unrepaired: TaskHandle<unknown>[] = [];
+
 function drainStranded(): void {
   drainQueued = false;
-  // In the order they were stranded; failing one may strand no other, as
-  // the stack is fresh here.
+  // In the order they were stranded; the stack is fresh here.
   const tasks = stranded.splice(0);
   const errors = strandedErrors.splice(0);
   tasks.forEach((task, at) => task.failToStart(errors[at]));
+  for (const task of unannounced.splice(0)) task.announce();
+  for (const task of unrepaired.splice(0)) task.repair();
 }
 
 /** The internal hooks a nursery offers its tasks, under symbol names. */
@@ -50,6 +58,8 @@ export const taskSettled: unique symbol = Symbol("taskSettled");
 export const bodyCancelled: unique symbol = Symbol("bodyCancelled");
 /** See {@linkcode taskSettled}. */
 export const cancelledAt: unique symbol = Symbol("cancelledAt");
+/** See {@linkcode taskSettled}. */
+export const taskRepaired: unique symbol = Symbol("taskRepaired");
 
 /** What a task handle needs of the nursery that owns it. */
 export interface TaskOwner extends NurseryScope {
@@ -57,6 +67,11 @@ export interface TaskOwner extends NurseryScope {
   [taskSettled](task: TaskHandle<unknown>): void;
   /** The body's node was marked cancelled: the nursery is cancelled. */
   [bodyCancelled](): void;
+  /**
+   * Telling it `task` settled ran out of stack half done: it redoes what
+   * may be missing and recounts its tasks from the tree.
+   */
+  [taskRepaired](task: TaskHandle<unknown>): void;
   /** When the nursery was cancelled (Date.now()), for the reports. */
   readonly [cancelledAt]: number;
 }
@@ -163,6 +178,10 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
     if (this.#isBody) this.#owner[bodyCancelled]();
   }
 
+  protected override becameRoot(): void {
+    if (this.#isBody) liveRoots.add(this as TaskHandle<unknown>);
+  }
+
   // A queued task never runs: it ends here, cancelled with the reason.
   protected override wasCancelled(): void {
     if (this.#status === "queued") this.#settle("cancelled", this.reason);
@@ -192,7 +211,10 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
     // flat program reaches, the call starts from a fresh stack instead:
     //   const chain = (n) => Nursery.run((x) => x.startSoon(() => chain(n - 1)));
     if (depth >= MAX_SYNC_DEPTH) {
-      queueMicrotask(() => this.#call(fn, node, argument));
+      // null meant "the caller's node": without AsyncLocalStorage the
+      // microtask would lose it, so name it now.
+      const here = node === null ? currentNode() : node;
+      queueMicrotask(() => this.#call(fn, here, argument));
     } else this.#call(fn, node, argument);
   }
 
@@ -254,6 +276,13 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
       this.#settle("fulfilled", result);
       return;
     }
+    // As a promise resolved with itself: it would wait for itself forever.
+    if (result === this) {
+      this.#fail(
+        new TypeError(`Task "${this.name}" resolved with its own handle`),
+      );
+      return;
+    }
     Promise.resolve(result as PromiseLike<unknown>).then(
       (value) => this.#settle("fulfilled", value),
       (error) => this.#fail(error),
@@ -295,18 +324,57 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
     // task that returns at once, however deep the user's own frames go)
     // tells the nursery from a fresh stack: its bookkeeping must never run
     // out of stack half done. From a body, or a promise callback, at once.
-    if (depth > 1) queueMicrotask(() => this.#announce());
-    else this.#announce();
+    if (depth <= 1) {
+      this.announce();
+      return;
+    }
+    unannounced[unannounced.length] = this as TaskHandle<unknown>;
+    try {
+      queueDrain();
+    } catch {
+      // A shallower task queues it as the stack unwinds.
+    }
+  }
+
+  /**
+   * Tells the nursery the task settled. If the stack runs out in the middle
+   * of it (a body that recursed deep before starting a task that returns at
+   * once), the nursery repairs its counts from the tree, from a fresh stack.
+   */
+  announce(): void {
+    try {
+      this.#announce();
+    } catch {
+      // Nothing the nursery calls here throws but running out of stack
+      // (hooks and handlers are guarded); plain stores, as even a call may.
+      unrepaired[unrepaired.length] = this as TaskHandle<unknown>;
+      try {
+        queueDrain();
+      } catch {
+        // A shallower task queues it as the stack unwinds.
+      }
+    }
+  }
+
+  /** Finishes an announcement cut short (see announce()). */
+  repair(): void {
+    this.#announceOutcome();
+    this.#owner[taskRepaired](this as TaskHandle<unknown>);
   }
 
   #announce(): void {
+    this.#announceOutcome();
+    this.#owner[taskSettled](this as TaskHandle<unknown>);
+  }
+
+  // Each step may be repeated.
+  #announceOutcome(): void {
     const outcome = this.#outcome;
     if (this.#status === "fulfilled") this.#resolve?.(outcome as T);
     else this.#reject?.(outcome);
     this.#resolve = this.#reject = undefined;
     // A body's node is the nursery's: it closes with the nursery.
     if (!this.#isBody) this.close();
-    this.#owner[taskSettled](this as TaskHandle<unknown>);
   }
 
   /**
@@ -363,7 +431,10 @@ export function cancellation(
   origin: "explicit" | "failure",
   failed?: { name: string; error: unknown },
 ): Cancelled {
-  const path = scopePath(task);
+  // Written when first read: a failure that passes up a deep tree makes a
+  // reason at every level, and most are never looked at.
+  let names: string[] | undefined;
+  const path = () => names ??= scopePath(task);
   const subject = task.isBody
     ? `Nursery "${task.name}"`
     : `Task "${task.name}"`;
@@ -371,7 +442,7 @@ export function cancellation(
     ? "was cancelled"
     : `was cancelled because task "${failed.name}" failed`;
   return new Cancelled(
-    `${subject} ${why} (origin: ${origin}; at ${path.join(" > ")})`,
+    () => `${subject} ${why} (origin: ${origin}; at ${path().join(" > ")})`,
     failed === undefined
       ? { origin, path }
       : { origin, path, failedTask: failed.name, cause: failed.error },

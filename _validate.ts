@@ -131,11 +131,9 @@ export function checkConcurrency(
   }
 }
 
-/** Checks what `Nursery.run` was given. */
-export function checkRunOptions(body: unknown, options: unknown): void {
+/** Checks the options `Nursery.run` was given, as read once (see nursery.ts). */
+export function checkRunOptions(options: object): void {
   const action = "run nursery";
-  checkFunction(body, action, "body");
-  checkOptions(options, action);
   const given = options as Record<string, unknown>;
   checkSignal(given.signal, action);
   checkName(given.name, action);

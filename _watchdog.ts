@@ -1,7 +1,7 @@
 // Copyright 2026 the @nursery/nursery authors. MIT license.
 // The slow-cancel report: what a cancelled nursery still waits for.
 import { callInNode } from "./_context.ts";
-import { isInstance } from "./_inspect.ts";
+import { isInstance, reportError } from "./_inspect.ts";
 import { stuckTasks } from "./_render.ts";
 import type { TaskHandle } from "./_task.ts";
 import type { SlowCancelReport } from "./types.ts";
@@ -44,5 +44,5 @@ function callReporter(
 }
 
 function reportHookError(error: unknown): void {
-  console.error("onSlowCancel threw:", error);
+  reportError("onSlowCancel threw:", error);
 }

@@ -6,6 +6,7 @@
  */
 import { renderTree } from "./_render.ts";
 import { liveRoots } from "./_roots.ts";
+import type { TaskHandle } from "./_task.ts";
 
 /**
  * The live tree of every root nursery in the process, as text: one line per
@@ -40,5 +41,7 @@ import { liveRoots } from "./_roots.ts";
  */
 export function dumpTasks(): string {
   const now = Date.now();
-  return [...liveRoots].map((root) => renderTree(root, now)).join("\n");
+  return [...liveRoots].map((root) =>
+    renderTree(root as TaskHandle<unknown>, now)
+  ).join("\n");
 }

@@ -43,24 +43,42 @@
 export class Cancelled extends Error {
   /** Where the cancellation came from: a failure, a timeout, an outer signal or a `cancel()` call. */
   readonly origin: CancelOrigin | undefined;
-  /** The names from the root down to the scope the cancellation started in. */
-  readonly path: readonly string[];
+  #path: readonly string[] | (() => readonly string[]);
   /** For a failure: the name of the task that failed (`cause` is the failure). */
   readonly failedTask: string | undefined;
 
   /**
    * Makes a cancellation reason.
    *
-   * @param message What was cancelled and why.
+   * @param message What was cancelled and why; or a function that says it
+   * the first time the message is read (a nursery's own reasons do this, so
+   * that a failure passing up 10,000 levels does not write 10,000 paths).
    * @param options `cause`: the failure that triggered the cancellation;
    * `origin`, `path` and `failedTask`: where it came from, as data.
    */
-  constructor(message = "The task was cancelled", options?: CancelledOptions) {
-    super(message, options);
+  constructor(
+    message: string | (() => string) = "The task was cancelled",
+    options?: CancelledOptions,
+  ) {
+    super(typeof message === "string" ? message : "", options);
+    if (typeof message === "function") {
+      let text: string | undefined;
+      Object.defineProperty(this, "message", {
+        configurable: true,
+        enumerable: false,
+        get: () => text ??= message(),
+      });
+    }
     this.name = "AbortError";
     this.origin = options?.origin;
-    this.path = options?.path ?? [];
+    this.#path = options?.path ?? [];
     this.failedTask = options?.failedTask;
+  }
+
+  /** The names from the root down to the scope the cancellation started in. */
+  get path(): readonly string[] {
+    if (typeof this.#path === "function") this.#path = this.#path();
+    return this.#path;
   }
 }
 
@@ -100,11 +118,12 @@ export interface CancelledOptions extends ErrorOptions {
   /** Where the cancellation came from. */
   origin?: CancelOrigin;
   /**
-   * Names from the root down to the scope the cancellation started in.
+   * Names from the root down to the scope the cancellation started in, or a
+   * function that gives them the first time `path` is read.
    *
    * @default {[]}
    */
-  path?: readonly string[];
+  path?: readonly string[] | (() => readonly string[]);
   /** For a failure: the failing task's name. */
   failedTask?: string;
 }

@@ -168,12 +168,16 @@ function checkIterable(errors: unknown, action: string): Iterable<unknown> {
 
 function flatten(errors: Iterable<unknown>): unknown[] {
   const leaves: unknown[] = [];
-  // An explicit stack, not recursion: deep nesting must not overflow.
+  // An explicit stack, not recursion: deep nesting must not overflow; and
+  // each group once, so that a group holding itself cannot loop forever.
   const pending: Iterator<unknown>[] = [errors[Symbol.iterator]()];
+  const seen = new Set<MultiError>();
   while (pending.length > 0) {
     const next = pending[pending.length - 1].next();
     if (next.done) pending.pop();
     else if (isInstance(next.value, MultiError)) {
+      if (seen.has(next.value)) continue;
+      seen.add(next.value);
       pending.push(next.value.errors[Symbol.iterator]());
     } else leaves.push(next.value);
   }

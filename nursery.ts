@@ -53,6 +53,7 @@ import {
   stranded,
   strandedErrors,
   TaskHandle,
+  taskRepaired,
   taskSettled,
 } from "./_task.ts";
 import { Timer } from "./_timer.ts";
@@ -63,7 +64,12 @@ import {
   streamWith,
 } from "./stream.ts";
 import { anyWith, type Contender, type NurseryAnyOptions } from "./any.ts";
-import { checkRunOptions, checkStart } from "./_validate.ts";
+import {
+  checkFunction,
+  checkOptions,
+  checkRunOptions,
+  checkStart,
+} from "./_validate.ts";
 import type {
   NurseryRunOptions,
   NurseryState,
@@ -72,6 +78,65 @@ import type {
   Task,
   TaskFunction,
 } from "./types.ts";
+
+/** What a nursery keeps of its options. */
+interface Settings {
+  readonly name: string | undefined;
+  readonly signal: AbortSignal | undefined;
+  readonly strict: boolean;
+  readonly concurrency: number;
+  readonly timeout: number;
+  readonly slowCancelAfter: number;
+  readonly onSlowCancel: NurseryRunOptions["onSlowCancel"];
+  readonly taskScopes: boolean | undefined;
+  readonly failFast: boolean;
+  readonly onTaskError: NurseryRunOptions["onTaskError"];
+}
+
+const DEFAULTS: Settings = {
+  name: undefined,
+  signal: undefined,
+  strict: false,
+  concurrency: Infinity,
+  timeout: Infinity,
+  slowCancelAfter: 5_000,
+  onSlowCancel: undefined,
+  taskScopes: undefined,
+  failFast: true,
+  onTaskError: undefined,
+};
+
+// Read each option once (a getter may throw, or change, on a second read).
+// Most nurseries have no options: they share the defaults.
+function settingsOf(options: NurseryRunOptions): Settings {
+  if (options === EMPTY) return DEFAULTS;
+  const {
+    name,
+    signal,
+    strict = false,
+    concurrency = Infinity,
+    timeout = Infinity,
+    slowCancelAfter = 5_000,
+    onSlowCancel,
+    taskScopes,
+    failFast = true,
+    onTaskError,
+  } = options;
+  return {
+    name,
+    signal,
+    strict,
+    concurrency,
+    timeout,
+    slowCancelAfter,
+    onSlowCancel,
+    taskScopes,
+    failFast,
+    onTaskError,
+  };
+}
+
+const EMPTY: NurseryRunOptions = Object.freeze({});
 
 /** A task waiting for a slot under the concurrency limit. */
 interface Waiting {
@@ -111,7 +176,8 @@ interface Waiting {
  */
 export class Nursery {
   readonly #name: string;
-  readonly #options: NurseryRunOptions;
+  // The options, read once at the call: a getter is never read again.
+  readonly #options: Settings;
   readonly #taskScopes: boolean;
   readonly #limiter: Limiter<Waiting> | undefined;
   readonly #body: TaskHandle<unknown>;
@@ -124,6 +190,8 @@ export class Nursery {
   // failure, as most nurseries never see one.
   #failures: Map<unknown, string> | undefined;
   #cancelledAt = 0;
+  // When its slow-cancel report went out (-Infinity: not yet).
+  #reportedAt = -Infinity;
   #deadline: Timer | undefined;
   #watchdog: Timer | undefined;
   #unfollow: (() => void) | undefined;
@@ -132,16 +200,16 @@ export class Nursery {
 
   private constructor(
     name: string,
-    options: NurseryRunOptions,
+    settings: Settings,
     parent: CancelNode | undefined,
   ) {
     this.#name = name;
-    this.#options = options;
+    this.#options = settings;
     // A nested nursery inherits the setting, so one choice at the root holds.
     const enclosing = enclosingNursery(parent);
-    this.#taskScopes = options.taskScopes ??
+    this.#taskScopes = this.#options.taskScopes ??
       (enclosing === undefined ? true : enclosing.#taskScopes);
-    const { concurrency = Infinity } = options;
+    const { concurrency = Infinity } = this.#options;
     this.#limiter = concurrency === Infinity
       ? undefined
       : new Limiter(concurrency);
@@ -186,14 +254,17 @@ export class Nursery {
    */
   static run<T>(
     body: (nursery: Nursery) => T | PromiseLike<T>,
-    options: NurseryRunOptions = {},
+    options: NurseryRunOptions = EMPTY,
   ): Promise<T> {
     let nursery: Nursery;
     try {
-      checkRunOptions(body, options);
+      checkFunction(body, "run nursery", "body");
+      checkOptions(options, "run nursery");
+      const settings = settingsOf(options);
+      checkRunOptions(settings);
       nursery = new Nursery(
-        options.name ?? (body.name || "nursery"),
-        options,
+        settings.name ?? (body.name || "nursery"),
+        settings,
         currentNode(),
       );
     } catch (error) {
@@ -565,9 +636,17 @@ export class Nursery {
       this.#resolve = resolve;
       this.#reject = reject;
     });
-    const { signal, timeout = Infinity } = this.#options;
+    const { signal, timeout } = this.#options;
+    const inherited = this.#body.isCancelled;
     // Started inside a cancelled scope: cancelled before the body runs.
-    if (this.#body.isCancelled) this[bodyCancelled]();
+    if (inherited) this[bodyCancelled]();
+    if (instrumented) {
+      emit("nurseryOpened", this);
+      const body = this.#body;
+      if (inherited) {
+        emit("nurseryCancelled", this, body.reason, startedBy(body));
+      }
+    }
     // The parent task's own signal needs no listener: the tree links them.
     if (
       signal !== undefined && signal !== this.#body.parentNode?.signalIfMade
@@ -582,13 +661,6 @@ export class Nursery {
         () =>
           `Nursery "${this.#name}" passed its timeout of ${formatMs(timeout)}`,
       );
-    }
-    if (instrumented) {
-      emit("nurseryOpened", this);
-      const body = this.#body;
-      if (body.isCancelled) {
-        emit("nurseryCancelled", this, body.reason, startedBy(body));
-      }
     }
     this.#body.begin(body, this.#body, this);
     return promise;
@@ -677,13 +749,43 @@ export class Nursery {
     if (this.#state !== "open") return;
     this.#state = "cancelling";
     this.#cancelledAt = Date.now();
-    const { slowCancelAfter = 5_000 } = this.#options;
+    const { slowCancelAfter } = this.#options;
     if (slowCancelAfter !== Infinity) {
       this.#watchdog = Timer.after(
         slowCancelAfter,
         () => Nursery.#reportSlowCancel(this),
       );
     }
+  }
+
+  /**
+   * Telling the nursery `task` settled ran out of stack half done (see
+   * `_task.ts`): every step of it is redone where it may be missing (a
+   * failure is recorded once, by identity), and the counts are rebuilt
+   * from the tree, which is the truth they summarise.
+   *
+   * @ignore
+   */
+  [taskRepaired](task: TaskHandle<unknown>): void {
+    if (this.#state === "closed") return;
+    if (task.isBody) {
+      if (task.status === "rejected") this.#fail(task.outcome, task.name);
+    } else {
+      const startup = task.takeStartup();
+      if (startup !== undefined) settleStartup(task, startup);
+      else if (task.status === "rejected") this.#childFailed(task);
+    }
+    let live = this.#body.live ? 1 : 0;
+    let running = 0;
+    for (const node of this.#body.children()) {
+      if (!(node instanceof TaskHandle) || node.owner !== this) continue;
+      if (node.isBody || !node.live) continue;
+      live++;
+      if (node.status === "running") running++;
+    }
+    this.#live = live;
+    this.#limiter?.recount(running, this.#startWaiting);
+    if (this.#live === 0) this.#close();
   }
 
   /**
@@ -720,7 +822,7 @@ export class Nursery {
   }
 
   #childFailed(task: TaskHandle<unknown>): void {
-    const { onTaskError, failFast = true } = this.#options;
+    const { onTaskError, failFast } = this.#options;
     if (onTaskError === undefined) {
       this.#fail(task.outcome, task.name, failFast);
       return;
@@ -757,7 +859,7 @@ export class Nursery {
     const body = this.#body;
     const outcome = nurseryOutcome({
       failures: this.#failures,
-      strict: this.#options.strict ?? false,
+      strict: this.#options.strict,
       bodyStatus: body.status,
       bodyOutcome: body.outcome,
       origin: body.origin,
@@ -774,15 +876,19 @@ export class Nursery {
   /** Reports the tasks a slow cancellation still waits for. */
   static #reportSlowCancel(nursery: Nursery): void {
     nursery.#watchdog = undefined;
+    nursery.#reportedAt = Date.now();
     const { onSlowCancel } = nursery.#options;
     // A cancelling ancestor's default report names these tasks already.
     if (onSlowCancel === undefined) {
       for (let up = nursery.parent?.parent; up;) {
         const above = up as Nursery;
+        // One whose report is still to come, or came while this nursery was
+        // already cancelling (so it named these tasks): what gets stuck
+        // below it after its report is this nursery's to report.
         if (
-          above.#state === "cancelling" &&
           above.#options.onSlowCancel === undefined &&
-          above.#options.slowCancelAfter !== Infinity
+          (above.#watchdog !== undefined ||
+            above.#reportedAt >= nursery.#cancelledAt)
         ) return;
         up = above.parent?.parent;
       }

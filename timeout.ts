@@ -252,7 +252,11 @@ function bounded<T>(
     ? followSignal(node, outer)
     : undefined;
   const timer = armDeadline(node, time, relative, () => {
-    const given = relative ? formatMs(time) : new Date(time).toISOString();
+    const given = relative
+      ? formatMs(time)
+      : Number.isNaN(new Date(time).getTime())
+      ? String(time)
+      : new Date(time).toISOString();
     return `${helper}(${given})${where(parent)} passed its deadline`;
   });
   return settle(node, fn, moveOn, () => {
