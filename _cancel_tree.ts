@@ -27,6 +27,31 @@ import { isCancellation } from "./_is_cancellation.ts";
 export type NodeOrigin = CancelOrigin | "parent";
 
 /**
+ * What AsyncLocalStorage holds for a node: small, and once the node closes,
+ * no reference to it, only to the cell of the node above. Code that
+ * outlives its scope (a promise continuation, a timer) keeps its cell alive,
+ * never the task, its result and its tree (a server's young-generation GC
+ * pauses come from what such stores keep alive).
+ */
+export class ScopeCell {
+  /** The node, while it is open. */
+  node: CancelNode | undefined;
+  /** After it closed: where its code's scope went, the parent's cell. */
+  up: ScopeCell | undefined;
+  constructor(node: CancelNode) {
+    this.node = node;
+  }
+}
+
+/** The open node a cell stands for now: its own, or the nearest above. */
+export function nodeOfCell(
+  cell: ScopeCell | undefined,
+): CancelNode | undefined {
+  while (cell !== undefined && cell.node === undefined) cell = cell.up;
+  return cell?.node;
+}
+
+/**
  * A node of the cancel tree. Children are a doubly linked list (no Set: a
  * hot spawn path pays nothing but four assignments); the AbortController is
  * made only when somebody reads `signal`.
@@ -38,6 +63,7 @@ export class CancelNode {
   #previous: CancelNode | undefined;
   #next: CancelNode | undefined;
   #controller: AbortController | undefined;
+  #cell: ScopeCell | undefined;
   #closed = false;
   /** Not reached when an enclosing node is cancelled. */
   readonly shielded: boolean;
@@ -62,6 +88,11 @@ export class CancelNode {
       this.#reason = this.#aboveReason = open.#reason;
       this.#fromAbove = true;
     }
+  }
+
+  /** What AsyncLocalStorage holds for this node (see ScopeCell). */
+  get cell(): ScopeCell {
+    return this.#cell ??= new ScopeCell(this);
   }
 
   /** The node this one hangs from, while it is open. */
@@ -229,6 +260,10 @@ export class CancelNode {
     if (this.#closed) return;
     this.#closed = true;
     const parent = this.#parent;
+    if (this.#cell !== undefined) {
+      this.#cell.node = undefined;
+      this.#cell.up = parent?.cell;
+    }
     const moved: CancelNode[] = [];
     for (let child = this.#firstChild; child;) {
       const next = child.#next;

@@ -5,12 +5,12 @@
 // browser) a variable that holds for the synchronous part of each call, so
 // that `failAfter(ms, () => Nursery.run(body))` still links the nursery to
 // the deadline. The TC39 AsyncContext.Variable can replace it here alone.
-import { type CancelNode, openAncestor } from "./_cancel_tree.ts";
+import { type CancelNode, nodeOfCell, type ScopeCell } from "./_cancel_tree.ts";
 
 interface NodeStorage {
-  getStore(): CancelNode | undefined;
+  getStore(): ScopeCell | undefined;
   run<A, R>(
-    store: CancelNode | undefined,
+    store: ScopeCell | undefined,
     fn: (argument: A) => R,
     argument: A,
   ): R;
@@ -36,7 +36,7 @@ const loaded = loadStorage();
 let storage = loaded;
 // Without AsyncLocalStorage: the node current for the synchronous part of
 // the innermost callInNode() on the stack.
-let synchronous: CancelNode | undefined;
+let synchronous: ScopeCell | undefined;
 
 /** Whether the current node follows asynchronous code (awaits, timers). */
 export function followsAsyncCode(): boolean {
@@ -57,9 +57,7 @@ export function setScopeTracking(enabled: boolean): void {
  * ancestor.
  */
 export function currentNode(): CancelNode | undefined {
-  return openAncestor(
-    storage === undefined ? synchronous : storage.getStore(),
-  );
+  return nodeOfCell(storage === undefined ? synchronous : storage.getStore());
 }
 
 /**
@@ -73,9 +71,10 @@ export function callInNode<A, R>(
   fn: (argument: A) => R,
   argument: A,
 ): R {
-  if (storage !== undefined) return storage.run(node, fn, argument);
+  const cell = node?.cell;
+  if (storage !== undefined) return storage.run(cell, fn, argument);
   const outer = synchronous;
-  synchronous = node;
+  synchronous = cell;
   try {
     return fn(argument);
   } finally {

@@ -230,8 +230,8 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
       // A body gets its nursery; a child, its context.
       const given = argument ??
         (this.#startup === undefined
-          ? new TaskContextImpl(this as TaskHandle<unknown>)
-          : new StartContextImpl(this as TaskHandle<unknown>)) as A;
+          ? taskContext(this as TaskHandle<unknown>)
+          : startContext(this as TaskHandle<unknown>)) as A;
       result = node === null ? fn(given) : callInNode(node, fn, given);
     } catch (error) {
       result = error;
@@ -325,8 +325,12 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
     // tells the nursery from a fresh stack: its bookkeeping must never run
     // out of stack half done. From a body, or a promise callback, at once.
     if (depth <= 1) {
-      this.announce();
-      return;
+      try {
+        this.announce();
+        return;
+      } catch {
+        // The call itself ran out of stack: nothing was told yet.
+      }
     }
     unannounced[unannounced.length] = this as TaskHandle<unknown>;
     try {
@@ -392,8 +396,23 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
     return startup;
   }
 
+  #isInOwnScope(): boolean {
+    for (let node = currentNode(); node !== undefined; node = node.parentNode) {
+      if (node === this) return true;
+    }
+    return false;
+  }
+
   #ensurePromise(): Promise<T> {
     if (this.#promise !== undefined) return this.#promise;
+    // Awaited from inside its own scope, a task would wait for itself:
+    //   const self = nursery.startSoon(async () => { await null; return self; });
+    // As a promise resolved with itself, that is a TypeError.
+    if (this.live && this.#isInOwnScope()) {
+      return Promise.reject(
+        new TypeError(`Task "${this.name}" waits for its own result`),
+      );
+    }
     if (this.#status === "fulfilled") {
       this.#promise = Promise.resolve(this.#outcome as T);
     } else if (!this.live) {
@@ -449,28 +468,29 @@ export function cancellation(
   );
 }
 
-/** The `context` a task function receives; `signal` stays lazy. */
-export class TaskContextImpl implements TaskContext {
-  readonly #task: TaskHandle<unknown>;
-  constructor(task: TaskHandle<unknown>) {
-    this.#task = task;
-  }
-  get signal(): AbortSignal {
-    return this.#task.signal;
-  }
-  get name(): string {
-    return this.#task.name;
-  }
+/**
+ * The `context` a task function receives. `signal` is an own, enumerable
+ * getter, so it stays lazy (a controller is made only if read) and still
+ * survives a spread: `fetch(url, { ...context, headers })` is cancelled.
+ */
+function taskContext(task: TaskHandle<unknown>): TaskContext {
+  return {
+    name: task.name,
+    get signal() {
+      return task.signal;
+    },
+  };
 }
 
 /** The context of a task started with `start()`: it also has `started`. */
-export class StartContextImpl extends TaskContextImpl
-  implements StartContext<unknown> {
-  // An own property, so `started` works detached and survives `{ ...context }`.
-  readonly started: (value?: unknown) => void;
-  constructor(task: TaskHandle<unknown>) {
-    super(task);
-    this.started = (value) => {
+function startContext(task: TaskHandle<unknown>): StartContext<unknown> {
+  return {
+    name: task.name,
+    get signal() {
+      return task.signal;
+    },
+    // Works detached, and survives `{ ...context }`, as the rest does.
+    started(value?: unknown) {
       const startup = task.takeStartup();
       if (startup === undefined) {
         throw new Error(
@@ -478,8 +498,8 @@ export class StartContextImpl extends TaskContextImpl
         );
       }
       startup.resolve(value);
-    };
-  }
+    },
+  };
 }
 
 /** Where the cancellation that reached `node` started, for instruments. */

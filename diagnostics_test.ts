@@ -223,7 +223,9 @@ Deno.test("1,000,000 sequential root nurseries leave dumpTasks' registry and the
   for (let i = 0; i < 1_000_000; i++) await Nursery.run(() => {});
   gc();
   const grown = Deno.memoryUsage().heapUsed - before;
-  assert(grown < 1_000_000, `heap grew by ${grown} bytes`);
+  // Two bytes a nursery: what a registry that kept closed roots would pass
+  // at once (each root is a few hundred bytes); below it, noise.
+  assert(grown < 2_000_000, `heap grew by ${grown} bytes`);
   assertEquals(dumpTasks(), "");
 });
 

@@ -273,7 +273,7 @@ async function settle<T>(
   done: () => void,
 ): Promise<T | undefined> {
   try {
-    return await callInNode(node, fn, new TimeoutContextImpl(node));
+    return await callInNode(node, fn, timeoutContext(node));
   } catch (error) {
     if (!node.endsAsCancellation(error)) throw error;
     // A cancellation from outside passes through, even after the deadline:
@@ -291,15 +291,13 @@ async function settle<T>(
   }
 }
 
-/** `fn`'s context; the signal is made only if read. */
-class TimeoutContextImpl implements TimeoutContext {
-  readonly #node: CancelNode;
-  constructor(node: CancelNode) {
-    this.#node = node;
-  }
-  get signal(): AbortSignal {
-    return this.#node.signal;
-  }
+/** `fn`'s context: the signal, made only if read, and kept by a spread. */
+function timeoutContext(node: CancelNode): TimeoutContext {
+  return {
+    get signal() {
+      return node.signal;
+    },
+  };
 }
 
 /** ` in nursery "crawl"`, for the message; empty outside any nursery. */
