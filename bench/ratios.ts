@@ -50,12 +50,16 @@ console.log(`${runs[0].runtime}, ${runs[0].cpu}; ${runs.length} run(s)\n`);
 console.log(
   "| group | case | avg ratio per run | median | p75 ratio per run |\n| --- | --- | --- | ---: | --- |",
 );
-for (const [index, bench] of runs[0].benches.entries()) {
+for (const bench of runs[0].benches) {
   if (bench.baseline || bench.group === null) continue;
   const avg: number[] = [];
   const p75: number[] = [];
   for (const run of runs) {
-    const same = run.benches[index];
+    // Matched by group and name: the runs may cover different files.
+    const same = run.benches.find((b) =>
+      b.group === bench.group && b.name === bench.name
+    );
+    if (same === undefined) continue;
     const base = run.benches.find((b) => b.group === same.group && b.baseline);
     const a = same.results[0]?.ok;
     const b = base?.results[0]?.ok;
