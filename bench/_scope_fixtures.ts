@@ -210,3 +210,24 @@ export async function nurseryFanOut(
   outer.abort(new Error("outer"));
   return await rejection(running);
 }
+
+// The tracked floor of the same two scenarios: what a scope per child costs
+// at least, so that growth with N can be told apart from the platform's.
+const trackedSleeper = tracked((signal) => sleepFor(AN_HOUR, signal));
+
+export function trackedFloorFailFast(n: number): Promise<unknown> {
+  const trackedFail = tracked(failSoon);
+  return rejection(
+    floor(
+      n,
+      (signal, i) => (i === n - 1 ? trackedFail : trackedSleeper)(signal, i),
+    ),
+  );
+}
+
+export async function trackedFloorFanOut(n: number): Promise<unknown> {
+  const outer = new AbortController();
+  const running = floor(n, trackedSleeper, outer.signal);
+  outer.abort(new Error("outer"));
+  return await rejection(running);
+}

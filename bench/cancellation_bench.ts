@@ -23,6 +23,12 @@ for (const n of sizes) {
     baseline: true,
     ...runs,
   });
+  f.bench(
+    `fail-fast, ${size}`,
+    "tracked floor (+ AsyncLocalStorage.run per child)",
+    () => sf.trackedFloorFailFast(n),
+    runs,
+  );
   for (const taskScopes of [true, false]) {
     f.bench(
       `fail-fast, ${size}`,
@@ -35,6 +41,12 @@ for (const n of sizes) {
     baseline: true,
     ...runs,
   });
+  f.bench(
+    `fan-out, ${size}`,
+    "tracked floor (+ AsyncLocalStorage.run per child)",
+    () => sf.trackedFloorFanOut(n),
+    runs,
+  );
   for (const taskScopes of [true, false]) {
     f.bench(
       `fan-out, ${size}`,

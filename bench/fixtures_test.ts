@@ -69,6 +69,11 @@ Deno.test("bench scope fixtures: every variant does its scenario's work in both 
       "outer",
     );
   }
+  assertEquals(
+    ((await sf.trackedFloorFailFast(N)) as Error).message,
+    "one child failed",
+  );
+  assertEquals(((await sf.trackedFloorFanOut(N)) as Error).message, "outer");
   for (const isTracked of [true, false]) {
     assertEquals(await sf.floorChain(100, isTracked), 100);
     assertEquals(await sf.floorTree(3, 4, isTracked), 64);
