@@ -4,6 +4,7 @@
 // ratios in README compare like with like.
 import { assertEquals, assertStrictEquals } from "@std/assert";
 import * as fixtures from "./_fixtures.ts";
+import * as sf from "./_scope_fixtures.ts";
 
 const N = 50;
 
@@ -49,4 +50,42 @@ Deno.test("bench fixtures: nesting variants build the chain and the tree", async
 Deno.test("bench fixtures: timeout variants", async () => {
   assertEquals(await fixtures.failAfterFast(), 1);
   assertEquals(await fixtures.bareTimerFast(), 1);
+});
+
+Deno.test("bench scope fixtures: every variant does its scenario's work in both modes", async () => {
+  await sf.floorSpawnJoin(N);
+  await sf.trackedFloorSpawnJoin(N);
+  await sf.floorAwaitAll(N, true);
+  await sf.floorAwaitAll(N, false);
+  for (const taskScopes of [true, false]) {
+    await sf.nurserySpawnJoin(N, taskScopes);
+    await sf.nurseryAwaitAll(N, taskScopes);
+    assertEquals(await sf.nurseryChain(100, taskScopes), 100);
+    assertEquals(await sf.nurseryTree(3, 4, taskScopes), 64);
+    const failed = await sf.nurseryFailFast(N, taskScopes);
+    assertEquals((failed as Error).message, "one child failed");
+    assertEquals(
+      ((await sf.nurseryFanOut(N, taskScopes)) as Error).message,
+      "outer",
+    );
+  }
+  assertEquals(
+    ((await sf.trackedFloorFailFast(N)) as Error).message,
+    "one child failed",
+  );
+  assertEquals(((await sf.trackedFloorFanOut(N)) as Error).message, "outer");
+  for (const isTracked of [true, false]) {
+    assertEquals(await sf.floorChain(100, isTracked), 100);
+    assertEquals(await sf.floorTree(3, 4, isTracked), 64);
+  }
+});
+
+Deno.test("bench scope fixtures: the tracked floor's children see their own signal as the store", async () => {
+  const seen: boolean[] = [];
+  const child = sf.tracked(async (signal) => {
+    await null;
+    seen.push(sf.storage.getStore() === signal);
+  });
+  await child(new AbortController().signal, 0);
+  assertEquals(seen, [true]);
 });
