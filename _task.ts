@@ -84,9 +84,9 @@ export interface Startup {
 
 /**
  * The handle of one task, and its node in the cancel tree. Cheap by design,
- * since a program may start 100,000: the AbortController is made only when
- * somebody reads `signal`, and the promise behind `then` only when somebody
- * awaits. A nursery's body is a task too, and its node is the nursery's:
+ * since a program may start 100,000: the AbortController is made when its
+ * function is called (a queued task has none), and the promise behind
+ * `then` only when somebody awaits. A nursery's body is a task too, and its node is the nursery's:
  * cancelling the body's handle cancels the nursery.
  */
 export class TaskHandle<T> extends CancelNode implements Task<T> {
@@ -469,26 +469,20 @@ export function cancellation(
 }
 
 /**
- * The `context` a task function receives. `signal` is an own, enumerable
- * getter, so it stays lazy (a controller is made only if read) and still
- * survives a spread: `fetch(url, { ...context, headers })` is cancelled.
+ * The `context` a task function receives: plain data, so that it survives a
+ * spread (`fetch(url, { ...context, headers })` is still cancelled). The
+ * signal is made here for that: a getter would cost a closure per task,
+ * more than the controller it saves for tasks that never read it.
  */
 function taskContext(task: TaskHandle<unknown>): TaskContext {
-  return {
-    name: task.name,
-    get signal() {
-      return task.signal;
-    },
-  };
+  return { name: task.name, signal: task.signal };
 }
 
 /** The context of a task started with `start()`: it also has `started`. */
 function startContext(task: TaskHandle<unknown>): StartContext<unknown> {
   return {
     name: task.name,
-    get signal() {
-      return task.signal;
-    },
+    signal: task.signal,
     // Works detached, and survives `{ ...context }`, as the rest does.
     started(value?: unknown) {
       const startup = task.takeStartup();

@@ -291,13 +291,9 @@ async function settle<T>(
   }
 }
 
-/** `fn`'s context: the signal, made only if read, and kept by a spread. */
+/** `fn`'s context: plain data, so that a spread keeps the signal. */
 function timeoutContext(node: CancelNode): TimeoutContext {
-  return {
-    get signal() {
-      return node.signal;
-    },
-  };
+  return { signal: node.signal };
 }
 
 /** ` in nursery "crawl"`, for the message; empty outside any nursery. */
