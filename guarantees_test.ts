@@ -896,3 +896,19 @@ Deno.test("Nursery.map() with an already-aborted signal calls fn for no item and
   assertStrictEquals(error, reason);
   assertEquals(calls, 0);
 });
+
+Deno.test("a body that returns a value whose then getter throws: run rejects with that error, never throws", async () => {
+  const failure = new Error("then getter");
+  const hostile = {
+    get then() {
+      throw failure;
+    },
+  };
+  let outcome: unknown;
+  try {
+    outcome = await Nursery.run(() => hostile).catch((error) => error);
+  } catch (thrown) {
+    outcome = `run threw synchronously: ${thrown}`;
+  }
+  assertStrictEquals(outcome, failure);
+});

@@ -106,3 +106,26 @@ Deno.test("MultiError.from() flattens deep nesting without overflowing the stack
     2,
   );
 });
+
+Deno.test("MultiError.split() keeps the task labels a nursery gave its failures", async () => {
+  const error = await assertRejects(() =>
+    Nursery.run((nursery) => {
+      nursery.startSoon(() => {
+        throw new TypeError("t1");
+      }, { name: "a" });
+      nursery.startSoon(() => {
+        throw new RangeError("r");
+      }, { name: "b" });
+      nursery.startSoon(() => {
+        throw new TypeError("t2");
+      }, { name: "c" });
+    })
+  );
+  assertInstanceOf(error, MultiError);
+  const [types] = error.split((e) => e instanceof TypeError);
+  assertInstanceOf(types, MultiError);
+  assertEquals(
+    types.message,
+    "2 tasks failed: [a] TypeError: t1; [c] TypeError: t2",
+  );
+});

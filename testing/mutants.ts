@@ -47,7 +47,14 @@ const DENO = Deno.execPath();
 const ROOT = new URL("../", import.meta.url);
 const OFFLINE_MAP = "testing/offline_std/import_map.json";
 const ONLINE_ONLY_MARKER = "// @std-online-only";
-const SKIP_DIRS = new Set([".git", "node_modules", "dist", ".ci", "coverage"]);
+const SKIP_DIRS = new Set([
+  ".git",
+  "node_modules",
+  "dist",
+  ".ci",
+  "coverage",
+  ".cache",
+]);
 const encoder = new TextEncoder();
 
 interface Mutant {
@@ -175,6 +182,8 @@ async function runSuite(
       "--allow-net=127.0.0.1",
       "--allow-read",
       "--allow-env",
+      // main_test.ts starts real child programs, as the test task allows.
+      `--allow-run=${DENO}`,
       "--v8-flags=--expose-gc",
       `--import-map=${OFFLINE_MAP}`,
       ...(failFast ? ["--fail-fast"] : []),
