@@ -9,18 +9,22 @@ export interface ShieldedParts {
   timeout: number;
 }
 
-// Wrappers made by shield(), so a nursery can recognise one and run it as a
-// shielded task whose signal is the task's own (task.cancel() still reaches it).
-const registry = new WeakMap<object, ShieldedParts>();
+// Marks wrappers made by shield(), so a nursery can recognise one and run it
+// as a shielded task whose signal is the task's own (task.cancel() still
+// reaches it). A property under a private symbol: every startSoon looks,
+// and a property load costs less than a WeakMap lookup.
+const parts = Symbol("shielded parts");
 
-/** Records that `wrapper` is `parts.fn` under a shield. */
-export function markShielded(wrapper: object, parts: ShieldedParts): void {
-  registry.set(wrapper, parts);
+/** Records that `wrapper` is `shielded.fn` under a shield. */
+export function markShielded(wrapper: object, shielded: ShieldedParts): void {
+  Object.defineProperty(wrapper, parts, { value: shielded });
 }
 
 /** The parts of a `shield()` wrapper, or undefined for any other function. */
 export function shieldedParts(fn: unknown): ShieldedParts | undefined {
-  return typeof fn === "function" ? registry.get(fn) : undefined;
+  return typeof fn === "function"
+    ? (fn as { [parts]?: ShieldedParts })[parts]
+    : undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 // Copyright 2026 the @nursery/nursery authors. MIT license.
 import { CancelNode } from "./_cancel_tree.ts";
 import { Cancelled, type CancelOrigin } from "./errors.ts";
+import { coarseNow } from "./_clock.ts";
 import { callInNode, currentNode } from "./_context.ts";
 import { emit, instrumented } from "./_instruments.ts";
 import { liveRoots } from "./_roots.ts";
@@ -203,7 +204,7 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
     argument?: A,
   ): void {
     this.#status = "running";
-    this.#startedAt = Date.now();
+    this.#startedAt = coarseNow();
     if (stranded.length !== 0) queueDrain();
     // Nurseries nest through synchronous calls (a body starts a task that
     // opens the next nursery), and a chain of a few hundred levels would
@@ -396,11 +397,10 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
     return startup;
   }
 
+  // Only the task's own scope, not its descendants': this runs at every
+  // await of a handle, and a walk to the root would make deep trees slow.
   #isInOwnScope(): boolean {
-    for (let node = currentNode(); node !== undefined; node = node.parentNode) {
-      if (node === this) return true;
-    }
-    return false;
+    return currentNode() === this;
   }
 
   #ensurePromise(): Promise<T> {
@@ -419,10 +419,10 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
       // Made at the moment `then` attaches its handlers, so never unhandled.
       this.#promise = Promise.reject(this.#outcome);
     } else {
-      this.#promise = new Promise<T>((resolve, reject) => {
-        this.#resolve = resolve;
-        this.#reject = reject;
-      });
+      const { promise, resolve, reject } = Promise.withResolvers<T>();
+      this.#promise = promise;
+      this.#resolve = resolve;
+      this.#reject = reject;
     }
     return this.#promise;
   }
@@ -494,6 +494,16 @@ function startContext(task: TaskHandle<unknown>): StartContext<unknown> {
       startup.resolve(value);
     },
   };
+}
+
+/**
+ * One task of `owner` under `body`, with its context, signal and cell, made
+ * only to be kept alive (see Nursery's static block).
+ */
+export function keptShapes(owner: TaskOwner, body: CancelNode): unknown[] {
+  const task = new TaskHandle(owner, body, "(kept)", false, "running", false);
+  const context = taskContext(task);
+  return [task, context, context.signal, task.cell];
 }
 
 /** Where the cancellation that reached `node` started, for instruments. */
