@@ -59,6 +59,17 @@ export function trackedFloorSpawnJoin(n: number): Promise<void> {
   return floor(n, trackedReadsSignal);
 }
 
+/**
+ * The tracked floor started from inside an AsyncLocalStorage context, as a
+ * nursery's children always are (from its body's scope), and as a request
+ * handler's are wherever the server runs in one: Deno copies the current
+ * context mapping in every `run`, and a non-empty one costs more to copy.
+ */
+export function trackedFloorInContextSpawnJoin(n: number): Promise<void> {
+  const outer = new AbortController().signal;
+  return storage.run(outer, () => floor(n, trackedReadsSignal));
+}
+
 export function nurserySpawnJoin(
   n: number,
   taskScopes: boolean,

@@ -55,6 +55,7 @@ Deno.test("bench fixtures: timeout variants", async () => {
 Deno.test("bench scope fixtures: every variant does its scenario's work in both modes", async () => {
   await sf.floorSpawnJoin(N);
   await sf.trackedFloorSpawnJoin(N);
+  await sf.trackedFloorInContextSpawnJoin(N);
   await sf.floorAwaitAll(N, true);
   await sf.floorAwaitAll(N, false);
   for (const taskScopes of [true, false]) {

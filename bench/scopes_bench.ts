@@ -22,6 +22,12 @@ for (const n of [1_000, 10_000, 100_000]) {
     () => f.trackedFloorSpawnJoin(n),
     base,
   );
+  bench(
+    group,
+    "tracked floor, started inside a context (as a body's children are)",
+    () => f.trackedFloorInContextSpawnJoin(n),
+    runs,
+  );
   bench(group, "taskScopes: true", () => f.nurserySpawnJoin(n, true), runs);
 
   group = `spawn-and-join, reads signal, taskScopes: false, ${size}`;
