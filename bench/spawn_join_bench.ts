@@ -18,11 +18,16 @@ for (const n of [1_000, 10_000, 100_000]) {
     () => f.rawPromiseAll(n),
     runs,
   );
-  f.bench(group, "@nursery/nursery", () => f.nurserySpawnJoin(n), runs);
   f.bench(
     group,
-    "@nursery/nursery, taskScopes: true",
-    () => f.nurserySpawnJoin(n, { taskScopes: true }),
+    "@nursery/nursery (a scope per task)",
+    () => f.nurserySpawnJoin(n),
+    runs,
+  );
+  f.bench(
+    group,
+    "@nursery/nursery, taskScopes: false",
+    () => f.nurserySpawnJoin(n, { taskScopes: false }),
     runs,
   );
   f.bench(

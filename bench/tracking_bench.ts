@@ -1,7 +1,8 @@
 // Copyright 2026 the @nursery/nursery authors. MIT license.
 // The cost of the implicit task tree (AsyncLocalStorage), side by side:
-// no implicit scopes at all, the default (children share the nursery's
-// scope: one AsyncLocalStorage.run per nursery), and a scope per task.
+// no implicit scopes at all, the default (a scope per task: one
+// AsyncLocalStorage.run per task), and taskScopes: false (children share the
+// body's scope: one per nursery).
 import { setScopeTracking } from "../_context.ts";
 import * as f from "./_fixtures.ts";
 
@@ -17,11 +18,11 @@ f.bench(group, "untracked (no implicit scopes at all)", async () => {
 }, { baseline: true });
 f.bench(
   group,
-  "tracked, default (one scope per nursery)",
+  "tracked, default (a scope per task)",
   () => f.nurserySpawnJoin(n),
 );
 f.bench(
   group,
-  "tracked, taskScopes: true (one scope per task)",
-  () => f.nurserySpawnJoin(n, { taskScopes: true }),
+  "tracked, taskScopes: false (one scope per nursery)",
+  () => f.nurserySpawnJoin(n, { taskScopes: false }),
 );
