@@ -419,10 +419,10 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
       // Made at the moment `then` attaches its handlers, so never unhandled.
       this.#promise = Promise.reject(this.#outcome);
     } else {
-      const { promise, resolve, reject } = Promise.withResolvers<T>();
-      this.#promise = promise;
-      this.#resolve = resolve;
-      this.#reject = reject;
+      this.#promise = new Promise<T>((resolve, reject) => {
+        this.#resolve = resolve;
+        this.#reject = reject;
+      });
     }
     return this.#promise;
   }

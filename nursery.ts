@@ -57,6 +57,7 @@ import {
   taskRepaired,
   taskSettled,
 } from "./_task.ts";
+import { DEFAULTS, EMPTY, type Settings, settingsOf } from "./_settings.ts";
 import { Timer } from "./_timer.ts";
 import { coarseNow } from "./_clock.ts";
 import { type MapContext, mapWith, type NurseryMapOptions } from "./map.ts";
@@ -80,65 +81,6 @@ import type {
   Task,
   TaskFunction,
 } from "./types.ts";
-
-/** What a nursery keeps of its options. */
-interface Settings {
-  readonly name: string | undefined;
-  readonly signal: AbortSignal | undefined;
-  readonly strict: boolean;
-  readonly concurrency: number;
-  readonly timeout: number;
-  readonly slowCancelAfter: number;
-  readonly onSlowCancel: NurseryRunOptions["onSlowCancel"];
-  readonly taskScopes: boolean | undefined;
-  readonly failFast: boolean;
-  readonly onTaskError: NurseryRunOptions["onTaskError"];
-}
-
-const DEFAULTS: Settings = {
-  name: undefined,
-  signal: undefined,
-  strict: false,
-  concurrency: Infinity,
-  timeout: Infinity,
-  slowCancelAfter: 5_000,
-  onSlowCancel: undefined,
-  taskScopes: undefined,
-  failFast: true,
-  onTaskError: undefined,
-};
-
-// Read each option once (a getter may throw, or change, on a second read).
-// Most nurseries have no options: they share the defaults.
-function settingsOf(options: NurseryRunOptions): Settings {
-  if (options === EMPTY) return DEFAULTS;
-  const {
-    name,
-    signal,
-    strict = false,
-    concurrency = Infinity,
-    timeout = Infinity,
-    slowCancelAfter = 5_000,
-    onSlowCancel,
-    taskScopes,
-    failFast = true,
-    onTaskError,
-  } = options;
-  return {
-    name,
-    signal,
-    strict,
-    concurrency,
-    timeout,
-    slowCancelAfter,
-    onSlowCancel,
-    taskScopes,
-    failFast,
-    onTaskError,
-  };
-}
-
-const EMPTY: NurseryRunOptions = Object.freeze({});
 
 // See Nursery's static block.
 const keptForV8: unknown[] = [];
