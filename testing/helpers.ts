@@ -60,23 +60,37 @@ export interface UnhandledRejections extends Disposable {
 }
 
 /**
- * Counts `unhandledrejection` events (and keeps them from failing the test
- * on their own, so the test's assertion says what happened) until disposed:
- * `using unhandled = countUnhandledRejections();`.
+ * Counts unhandled rejections (and keeps them from failing the test on their
+ * own, so the test's assertion says what happened) until disposed:
+ * `using unhandled = countUnhandledRejections();`. Listens for the
+ * `unhandledrejection` event where the global scope has one (Deno, Bun,
+ * browsers, workerd), and on `process` where it has not (Node).
  */
 export function countUnhandledRejections(): UnhandledRejections {
   let count = 0;
-  const onUnhandled = (event: PromiseRejectionEvent) => {
+  const onEvent = (event: PromiseRejectionEvent) => {
     count++;
     event.preventDefault();
   };
-  globalThis.addEventListener("unhandledrejection", onUnhandled);
+  const onProcess = () => count++;
+  const node = (globalThis as { process?: NodeProcess }).process;
+  const useEvent = typeof globalThis.addEventListener === "function";
+  if (useEvent) globalThis.addEventListener("unhandledrejection", onEvent);
+  else node?.on("unhandledRejection", onProcess);
   return {
     get count() {
       return count;
     },
     [Symbol.dispose]() {
-      globalThis.removeEventListener("unhandledrejection", onUnhandled);
+      if (useEvent) {
+        globalThis.removeEventListener("unhandledrejection", onEvent);
+      } else node?.off("unhandledRejection", onProcess);
     },
   };
+}
+
+// The part of Node's `process` that the function above uses.
+interface NodeProcess {
+  on(event: "unhandledRejection", listener: () => void): void;
+  off(event: "unhandledRejection", listener: () => void): void;
 }
