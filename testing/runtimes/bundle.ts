@@ -34,6 +34,8 @@ export type BundleKind = "node" | "bun" | "browser" | "workerd";
 // A file with this marker needs @std APIs that the stand-ins lack.
 const ONLINE_ONLY_MARKER = "// @std-online-only";
 const SHIM = new URL("shim/", import.meta.url);
+// Marks the plugin's own call to esbuild's resolver, which it must let pass.
+const RESOLVING = Symbol("resolving the package from the scratch project");
 const RUNNER_SETUP: Record<BundleKind, string[]> = {
   node: ["node_runner.ts"],
   bun: ["bun_runner.ts"],
@@ -124,6 +126,7 @@ export async function bundleSuite(kind: BundleKind): Promise<string> {
         return await packageImport(build, specifier, args.kind);
       });
       build.onResolve({ filter: /^[@\w]/ }, async (args) => {
+        if (args.pluginData === RESOLVING) return undefined;
         const target = stdMap.get(args.path);
         if (target?.startsWith("/")) return { path: target };
         if (
@@ -177,6 +180,7 @@ export async function bundleSuite(kind: BundleKind): Promise<string> {
     const resolved = await build.resolve(specifier, {
       kind,
       resolveDir: PROJECT,
+      pluginData: RESOLVING,
     });
     return resolved.errors.length
       ? { errors: resolved.errors }

@@ -8,6 +8,7 @@
  * - `--installed`: run only the runtimes already installed, and say on one
  *   line which were skipped and why (what `deno task test` uses);
  * - `--apt`: install missing browsers with apt-get (CI does);
+ * - `--install-only`: install what is missing, run nothing;
  * - `--no-self`: leave out the Deno running this (the test task has run it);
  * - `--only=NAME,NAME`: only these rows.
  *
@@ -60,6 +61,12 @@ for (const runtime of rows) {
     }
   }
   chosen.push(runtime);
+}
+
+if (args.has("--install-only")) {
+  say(`installed: ${chosen.map((runtime) => runtime.name).join(", ")}`);
+  if (missing.length > 0) say(`not installed: ${missing.join("; ")}`);
+  Deno.exit(missing.length > 0 ? 1 : 0);
 }
 
 const logs = cachePath("logs/");

@@ -1,13 +1,12 @@
 // Copyright 2026 the @nursery/nursery authors. MIT license.
 /**
- * Hands the registered tests to `bun:test`. Bun stops a test after 5 s by
- * default; Deno does not, and the property test takes longer, so the limit
- * here is generous.
+ * Hands the registered tests to `bun:test`, with the shim's time limit
+ * (Bun's default, 5 s, is shorter than the slowest test).
  *
  * @module
  */
 import { detectLacks } from "./lacks.ts";
-import { useRunner } from "./registry.ts";
+import { TEST_TIMEOUT_MS, useRunner } from "./registry.ts";
 import { announce } from "./announce.ts";
 
 interface BunTest {
@@ -18,11 +17,10 @@ interface BunTest {
 // A computed specifier, so that Deno's type-check does not try to resolve it.
 const BUN_TEST = "bun:test";
 const { test } = await import(BUN_TEST) as { test: BunTest };
-const TIMEOUT_MS = 300_000;
 
 const lacks = await detectLacks();
 announce(lacks);
 useRunner((planned) => {
   if (planned.skip) test.skip(planned.name, planned.run);
-  else test(planned.name, planned.run, TIMEOUT_MS);
+  else test(planned.name, planned.run, TEST_TIMEOUT_MS);
 }, lacks);

@@ -7,11 +7,15 @@
  */
 import { test } from "node:test";
 import { detectLacks } from "./lacks.ts";
-import { useRunner } from "./registry.ts";
+import { TEST_TIMEOUT_MS, useRunner } from "./registry.ts";
 import { announce } from "./announce.ts";
 
 const lacks = await detectLacks();
 announce(lacks);
 useRunner((planned) => {
-  test(planned.name, { skip: planned.skip ?? false }, () => planned.run());
+  test(
+    planned.name,
+    { skip: planned.skip ?? false, timeout: TEST_TIMEOUT_MS },
+    () => planned.run(),
+  );
 }, lacks);

@@ -9,7 +9,7 @@
  * @module
  */
 import { detectLacks } from "./lacks.ts";
-import { type PlannedTest, useRunner } from "./registry.ts";
+import { type PlannedTest, TEST_TIMEOUT_MS, useRunner } from "./registry.ts";
 import type { Lack } from "../skips.ts";
 
 /** One test's outcome. */
@@ -31,7 +31,6 @@ export interface PageReport {
   outcomes: Outcome[];
 }
 
-const TIMEOUT_MS = 120_000;
 // FakeTime replaces the timers on globalThis; the runner keeps the real ones.
 const realSetTimeout = globalThis.setTimeout;
 const realClearTimeout = globalThis.clearTimeout;
@@ -72,8 +71,8 @@ async function runOne(test: PlannedTest): Promise<Outcome> {
       test.run(),
       new Promise((_resolve, reject) => {
         timer = realSetTimeout(
-          () => reject(new Error(`timed out after ${TIMEOUT_MS} ms`)),
-          TIMEOUT_MS,
+          () => reject(new Error(`timed out after ${TEST_TIMEOUT_MS} ms`)),
+          TEST_TIMEOUT_MS,
         );
       }),
     ]);

@@ -57,6 +57,13 @@ export interface FileFacts {
   skipFile?: string;
 }
 
+/**
+ * How long one test may run on any runner: Deno has no limit, but a test that
+ * waits for a cancellation that never comes (no implicit tree) must fail, not
+ * hang the run. The slowest test here takes about 10 s.
+ */
+export const TEST_TIMEOUT_MS = 60_000;
+
 type Runner = (test: PlannedTest) => void;
 let runner: Runner | undefined;
 let lacks: ReadonlySet<Lack> = new Set();
@@ -126,6 +133,18 @@ function skipReason(
   return listed && LACK_REASONS[listed.lack];
 }
 
+// A test that timed out never reached its `using time = new FakeTime()`'s
+// end, and runners do not wait for it: restore the clock it left faked, so
+// that one hang does not fail every later test that fakes time.
+function restoreAbandonedClock(): void {
+  try {
+    FakeTime.restore();
+    console.log("(restored the fake clock an earlier test left running)");
+  } catch {
+    // Time was not faked: the usual case.
+  }
+}
+
 /** `Deno.test`, for the tests of the file that `facts` describes. */
 export function registerTest(
   facts: FileFacts,
@@ -138,6 +157,7 @@ export function registerTest(
     name: definition.name,
     skip: skipReason(facts, definition),
     run: async () => {
+      restoreAbandonedClock();
       await definition.fn(contextFor(definition.name));
     },
   });
