@@ -21,7 +21,12 @@ export function readReport(
 ): Omit<SuiteResult, "version" | "output"> {
   const line = output.split("\n").find((l) => l.startsWith(marker));
   if (!line) return { passed: 0, failed: 1, skipped: 0, tree: "" };
-  const report = JSON.parse(line.slice(marker.length)) as PageReport;
+  let report: PageReport;
+  try {
+    report = JSON.parse(line.slice(marker.length));
+  } catch {
+    return { passed: 0, failed: 1, skipped: 0, tree: "" };
+  }
   return {
     passed: report.passed,
     failed: report.failed,

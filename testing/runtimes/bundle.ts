@@ -39,8 +39,8 @@ const RESOLVING = Symbol("resolving the package from the scratch project");
 const RUNNER_SETUP: Record<BundleKind, string[]> = {
   node: ["node_runner.ts"],
   bun: ["bun_runner.ts"],
-  browser: ["page_setup.ts"],
-  workerd: ["page_setup.ts"],
+  browser: ["browser_setup.ts"],
+  workerd: ["worker_setup.ts"],
 };
 const RUNNER_MAIN: Record<BundleKind, string> = {
   node: "",
@@ -104,6 +104,10 @@ export async function bundleSuite(kind: BundleKind): Promise<string> {
   const plugin: esbuild.Plugin = {
     name: "nursery-suite",
     setup(build) {
+      build.onResolve({ filter: /\/bun_test\.ts$/ }, () => ({
+        path: "bun:test",
+        external: true,
+      }));
       build.onResolve({ filter: /^\.\.?\// }, async (args) => {
         if (!args.importer.startsWith(rootPath("")) || !args.resolveDir) {
           return undefined;

@@ -27,7 +27,9 @@ const config :Workerd.Config = (
   sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
 );
 const suite :Workerd.Worker = (
-  modules = [(name = "suite.mjs", esModule = embed ${JSON.stringify(bundle)})],
+  modules = [(name = "suite.mjs", esModule = embed ${
+    // Relative to this file, which sits beside the bundle.
+    JSON.stringify(bundle.split("/").pop())})],
   compatibilityDate = "${WORKERD_COMPATIBILITY_DATE}",
   compatibilityFlags = ${JSON.stringify(flags)},
 );
@@ -71,11 +73,15 @@ export async function runInWorkerd(
   } catch (error) {
     report = `no answer: ${(error as Error).message}`;
   } finally {
-    child.kill("SIGTERM");
+    try {
+      child.kill("SIGTERM");
+    } catch {
+      // It had already exited; its output says why.
+    }
     await child.status;
   }
   const output = `${(await logs).join("\n")}\nnursery-report: ${report}\n`;
-  const version = (await runCommand(workerd, ["--version"])).output
-    .match(/\d[\d.]+/)?.[0] ?? "?";
+  // workerd --version prints only a date; the npm version says more.
+  const version = runtime.source.from === "npm" ? runtime.source.version : "?";
   return { version, ...readReport(output, "nursery-report:"), output };
 }

@@ -12,10 +12,14 @@ import { announce } from "./announce.ts";
 
 const lacks = await detectLacks();
 announce(lacks);
-useRunner((planned) => {
-  test(
-    planned.name,
-    { skip: planned.skip ?? false, timeout: TEST_TIMEOUT_MS },
-    () => planned.run(),
-  );
-}, lacks);
+useRunner(
+  (planned) => {
+    test(
+      planned.name,
+      { skip: planned.skip ?? false, timeout: TEST_TIMEOUT_MS },
+      () => planned.run(),
+    );
+  },
+  "node",
+  lacks,
+);

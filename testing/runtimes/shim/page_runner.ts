@@ -38,9 +38,11 @@ const collected: PlannedTest[] = [];
 let lacks: Lack[] = [];
 
 /** Starts collecting tests; call before the test modules load. */
-export async function collectTests(): Promise<void> {
+export async function collectTests(
+  on: "browser" | "workerd",
+): Promise<void> {
   lacks = await detectLacks();
-  useRunner((planned) => collected.push(planned), lacks);
+  useRunner((planned) => collected.push(planned), on, lacks);
 }
 
 function describe(error: unknown): string {

@@ -7,7 +7,13 @@
  *
  * @module
  */
-import { type Lack, LACK_REASONS, SKIPS } from "../skips.ts";
+import {
+  type BundleRuntime,
+  type Lack,
+  LACK_REASONS,
+  SKIPS,
+} from "../skips.ts";
+import { FakeTime } from "../../offline_std/time.ts";
 
 /** The `t` a test function receives: the part of `Deno.TestContext` used here. */
 export interface TestContext {
@@ -67,10 +73,19 @@ export const TEST_TIMEOUT_MS = 60_000;
 type Runner = (test: PlannedTest) => void;
 let runner: Runner | undefined;
 let lacks: ReadonlySet<Lack> = new Set();
+let runtime: BundleRuntime | undefined;
 
-/** Installs the runner that registered tests go to, and what the runtime lacks. */
-export function useRunner(use: Runner, lacking: Iterable<Lack>): void {
+/**
+ * Installs the runner that registered tests go to, names the runtime, and
+ * says what it lacks.
+ */
+export function useRunner(
+  use: Runner,
+  on: BundleRuntime,
+  lacking: Iterable<Lack>,
+): void {
   runner = use;
+  runtime = on;
   lacks = new Set(lacking);
 }
 
@@ -126,11 +141,12 @@ function skipReason(
   if (definition.ignore) return "ignore: true";
   const apis = facts.denoApis[definition.name];
   if (apis) return `needs ${apis.map((api) => `Deno.${api}`).join(", ")}`;
-  const listed = SKIPS.find((skip) =>
-    skip.file === facts.file && skip.test === definition.name &&
-    lacks.has(skip.lack)
-  );
-  return listed && LACK_REASONS[listed.lack];
+  for (const skip of SKIPS) {
+    if (skip.file !== facts.file || skip.test !== definition.name) continue;
+    if ("lack" in skip && lacks.has(skip.lack)) return LACK_REASONS[skip.lack];
+    if ("runtime" in skip && skip.runtime === runtime) return skip.reason;
+  }
+  return undefined;
 }
 
 // A test that timed out never reached its `using time = new FakeTime()`'s

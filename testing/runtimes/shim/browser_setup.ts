@@ -1,0 +1,6 @@
+// Copyright 2026 the @nursery/nursery authors. MIT license.
+// Imported before the test modules of the browser bundle, so that the tests
+// they register are collected (top-level await holds them back).
+import { collectTests } from "./page_runner.ts";
+
+await collectTests("browser");
