@@ -12,7 +12,12 @@ import puppeteer from "puppeteer-core";
 
 const [browserName, executablePath, bundle] = process.argv.slice(2);
 const REPORT_MARKER = "nursery-report:";
-const PAGE = '<!doctype html><script type="module" src="/suite.mjs"></script>';
+// A suite that cannot load (a bad import) reports that instead of hanging.
+const PAGE = `<!doctype html><script type="module">
+import("/suite.mjs").catch((error) => {
+  globalThis.nurseryReport = { loadError: String(error?.stack ?? error) };
+});
+</script>`;
 
 const server = createServer(async (request, response) => {
   if (request.url === "/") {
@@ -61,6 +66,7 @@ try {
   const report = await page.evaluate(() =>
     JSON.stringify(globalThis.nurseryReport)
   );
+  if (JSON.parse(report).loadError) throw new Error(report);
   console.log(`${REPORT_MARKER} ${report}`);
 } catch (error) {
   console.log(`driver failed: ${error?.stack ?? error}`);

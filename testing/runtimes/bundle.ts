@@ -104,7 +104,7 @@ export async function bundleSuite(kind: BundleKind): Promise<string> {
   const plugin: esbuild.Plugin = {
     name: "nursery-suite",
     setup(build) {
-      build.onResolve({ filter: /\/bun_test\.ts$/ }, () => ({
+      build.onResolve({ filter: /\/bun_test_api\.ts$/ }, () => ({
         path: "bun:test",
         external: true,
       }));

@@ -11,6 +11,7 @@ import {
   DENO_OLDEST,
   NODE,
   TOOLS,
+  WORKERD_ALS_ONLY_DATE,
   WORKERD_COMPATIBILITY_DATE,
 } from "./versions.ts";
 
@@ -37,6 +38,8 @@ export interface Runtime {
   source: Source;
   /** Flags for the runtime (workerd: compatibility flags). */
   flags: string[];
+  /** workerd only: the worker's compatibility date. */
+  compatibilityDate?: string;
 }
 
 function npm(name: string, version: string, binary: string): Source {
@@ -98,12 +101,16 @@ export const RUNTIMES: readonly Runtime[] = [
     kind: "workerd",
     source: WORKERD,
     flags: ["nodejs_compat"],
+    compatibilityDate: WORKERD_COMPATIBILITY_DATE,
   },
   {
-    name: "workerd nodejs_als",
+    // nodejs_compat is on by default from 2026-08-04: an earlier date, so
+    // that nodejs_als is all there is.
+    name: `workerd nodejs_als ${WORKERD_ALS_ONLY_DATE}`,
     kind: "workerd",
     source: WORKERD,
     flags: ["nodejs_als"],
+    compatibilityDate: WORKERD_ALS_ONLY_DATE,
   },
 ];
 

@@ -11,8 +11,8 @@
 /** What a runtime can lack. */
 export type Lack = "implicit tree";
 
-/** The bundles' runtimes, as a skip can name them. */
-export type BundleRuntime = "node" | "bun" | "browser" | "workerd";
+/** The runtimes that run the bundles, as a skip can name them. */
+export type BundleRuntime = "node" | "bun" | "chromium" | "firefox" | "workerd";
 
 /** One skipped test: where the runtime lacks something, or on one runtime. */
 export type Skip =
@@ -146,5 +146,13 @@ export const SKIPS: readonly Skip[] = [
       "10,000 nested nurseries complete, and cancel from the root, without a stack overflow",
     reason:
       "workerd: the root's cancellation does not reach the deepest of 10,000 nested nurseries (3,000 deep it does); reported, not yet understood",
+  },
+  {
+    runtime: "firefox",
+    file: "reliability_test.ts",
+    test:
+      "100,000 children, half failing: one MultiError with exactly the 50,000 failures",
+    reason:
+      "firefox: an Error's stack holds only frames, so MultiError's combined stack lacks each child's 'Error: message' line (multi_error.ts combineStacks); remove once it adds the line",
   },
 ];

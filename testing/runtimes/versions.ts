@@ -27,6 +27,9 @@ export const BUN = { current: "1.4.5", oldest: "1.1.45" } as const;
 /** The workerd compatibility date: the newest this workerd release knows. */
 export const WORKERD_COMPATIBILITY_DATE = "2026-11-17";
 
+/** The last workerd compatibility date before `nodejs_compat` was the default. */
+export const WORKERD_ALS_ONLY_DATE = "2026-08-03";
+
 /** The `engines` field of the built package.json. */
 export const ENGINES: Record<string, string> = {
   node: ">=22",

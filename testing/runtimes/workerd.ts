@@ -6,12 +6,10 @@
  *
  * @module
  */
-import { runCommand } from "./command.ts";
 import { executable, type Runtime } from "./matrix.ts";
 import { PROJECT } from "./project.ts";
 import type { SuiteResult } from "./result.ts";
 import { readReport } from "./browser.ts";
-import { WORKERD_COMPATIBILITY_DATE } from "./versions.ts";
 
 function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -20,7 +18,12 @@ function freePort(): number {
   return port;
 }
 
-function config(bundle: string, port: number, flags: string[]): string {
+function config(
+  bundle: string,
+  port: number,
+  flags: string[],
+  date: string,
+): string {
   return `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [(name = "main", worker = .suite)],
@@ -30,7 +33,7 @@ const suite :Workerd.Worker = (
   modules = [(name = "suite.mjs", esModule = embed ${
     // Relative to this file, which sits beside the bundle.
     JSON.stringify(bundle.split("/").pop())})],
-  compatibilityDate = "${WORKERD_COMPATIBILITY_DATE}",
+  compatibilityDate = "${date}",
   compatibilityFlags = ${JSON.stringify(flags)},
 );
 `;
@@ -56,7 +59,10 @@ export async function runInWorkerd(
   const workerd = executable(runtime);
   const port = freePort();
   const file = `${PROJECT}suites/workerd-${runtime.flags.join("-")}.capnp`;
-  await Deno.writeTextFile(file, config(bundle, port, runtime.flags));
+  await Deno.writeTextFile(
+    file,
+    config(bundle, port, runtime.flags, runtime.compatibilityDate!),
+  );
   const child = new Deno.Command(workerd, {
     args: ["serve", file, "--experimental"],
     stdin: "null",

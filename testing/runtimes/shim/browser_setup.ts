@@ -3,4 +3,6 @@
 // they register are collected (top-level await holds them back).
 import { collectTests } from "./page_runner.ts";
 
-await collectTests("browser");
+await collectTests(
+  navigator.userAgent.includes("Firefox") ? "firefox" : "chromium",
+);

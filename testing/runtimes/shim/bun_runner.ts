@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { test } from "./bun_test.ts";
+import { test } from "./bun_test_api.ts";
 import { detectLacks } from "./lacks.ts";
 import { TEST_TIMEOUT_MS, useRunner } from "./registry.ts";
 import { announce } from "./announce.ts";

@@ -39,7 +39,7 @@ let lacks: Lack[] = [];
 
 /** Starts collecting tests; call before the test modules load. */
 export async function collectTests(
-  on: "browser" | "workerd",
+  on: "chromium" | "firefox" | "workerd",
 ): Promise<void> {
   lacks = await detectLacks();
   useRunner((planned) => collected.push(planned), on, lacks);
@@ -50,7 +50,10 @@ function describe(error: unknown): string {
   const cause = error.cause === undefined
     ? ""
     : `\ncaused by ${describe(error.cause)}`;
-  return `${error.stack ?? `${error.name}: ${error.message}`}${cause}`;
+  // V8's stack starts with "Name: message"; SpiderMonkey's has only frames.
+  const header = `${error.name}: ${error.message}`;
+  const stack = error.stack ?? "";
+  return `${stack.startsWith(header) ? "" : header + "\n"}${stack}${cause}`;
 }
 
 async function runOne(test: PlannedTest): Promise<Outcome> {

@@ -15,5 +15,5 @@ export interface BunTest {
 
 /** Bun's `test`, once bundled. */
 export const test: BunTest = (() => {
-  throw new Error("bun_test.ts must be bundled as bun:test");
+  throw new Error("bun_test_api.ts must be bundled as bun:test");
 }) as unknown as BunTest;
