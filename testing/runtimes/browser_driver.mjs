@@ -39,6 +39,8 @@ const chromeArgs = [
   "--disable-component-update",
   "--disable-sync",
   "--no-first-run",
+  "--disable-background-timer-throttling",
+  "--disable-renderer-backgrounding",
 ];
 const browser = await puppeteer.launch({
   browser: browserName,
@@ -46,11 +48,20 @@ const browser = await puppeteer.launch({
   headless: true,
   userDataDir,
   args: browserName === "chrome" ? chromeArgs : [],
+  // A tab the browser thinks is in the background gets its timers slowed to
+  // one a second, and the fake clock's steps each wait for a real timer.
+  extraPrefsFirefox: {
+    "dom.min_background_timeout_value": 4,
+    "dom.timeout.enable_budget_timer_throttling": false,
+  },
+  // The whole suite is one wait; the default would end it after 180 s.
+  protocolTimeout: 0,
 });
 let exitCode = 0;
 try {
   console.log(`browser-version: ${await browser.version()}`);
-  const page = await browser.newPage();
+  // The tab the browser opened with is the one in front.
+  const [page = await browser.newPage()] = await browser.pages();
   const crashed = new Promise((_resolve, reject) => {
     page.on("pageerror", (error) => reject(error));
   });

