@@ -47,6 +47,9 @@ export async function install(runtime: Runtime): Promise<void> {
       `${source.package}@${source.version}`,
     ]);
     if (!result.ok) throw new Error(result.output);
+    // Some of these packages (@deno/linux-x64-glibc@2.0.0) ship the binary
+    // without its execute bit and set it in an install script.
+    await Deno.chmod(executable(runtime), 0o755);
     return;
   }
   if (!aptUpdated) {
