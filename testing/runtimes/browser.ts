@@ -35,13 +35,18 @@ export function readReport(
   };
 }
 
-async function nodeForTools(): Promise<string> {
+/**
+ * The Node that drives the browsers: one of the matrix's (puppeteer-core
+ * drives Firefox reliably only on a current Node), or undefined if none is
+ * installed.
+ */
+export async function driverNode(): Promise<string | undefined> {
   for (const runtime of RUNTIMES) {
     if (runtime.kind === "node" && await isInstalled(runtime)) {
       return executable(runtime);
     }
   }
-  return "node";
+  return undefined;
 }
 
 /** Runs `bundle` in the browser of `runtime`. */
@@ -52,7 +57,9 @@ export async function runInBrowser(
   // From inside the project, where its import of puppeteer-core resolves.
   const driver = `${PROJECT}browser_driver.mjs`;
   await Deno.copyFile(DRIVER, driver);
-  const { output } = await runCommand(await nodeForTools(), [
+  const node = await driverNode();
+  if (!node) throw new Error("no Node from the matrix to drive the browser");
+  const { output } = await runCommand(node, [
     driver,
     runtime.kind === "firefox" ? "firefox" : "chrome",
     executable(runtime),

@@ -24,7 +24,7 @@ export function howToInstall(runtime: Runtime): string {
   if (source.from === "apt") {
     return `no ${source.binary} (apt-get install ${source.package})`;
   }
-  return "not installed (deno task test:runtimes installs it)";
+  return "not installed: deno task test:runtimes installs them";
 }
 
 let aptUpdated = false;

@@ -17,6 +17,7 @@
  *
  * @module
  */
+import { driverNode } from "./browser.ts";
 import { type BundleKind, bundleSuite } from "./bundle.ts";
 import { howToInstall, install, isInstalled } from "./install.ts";
 import { type Runtime, RUNTIMES } from "./matrix.ts";
@@ -42,26 +43,42 @@ const rows = RUNTIMES.filter((runtime) =>
   !(args.has("--no-self") && runtime.source.from === "self")
 );
 const chosen: Runtime[] = [];
-const missing: string[] = [];
+// Why -> the runtimes skipped for that reason.
+const skippedBecause = new Map<string, string[]>();
+function skip(runtime: Runtime, why: string): void {
+  skippedBecause.set(why, [...skippedBecause.get(why) ?? [], runtime.name]);
+}
 for (const runtime of rows) {
   if (!await isInstalled(runtime)) {
     const allowed = runtime.source.from === "npm" ||
       (runtime.source.from === "apt" && args.has("--apt"));
     if (installedOnly || !allowed) {
-      missing.push(`${runtime.name}: ${howToInstall(runtime)}`);
+      skip(runtime, howToInstall(runtime));
       continue;
     }
     say(`installing ${runtime.name}`);
     try {
       await install(runtime);
     } catch (error) {
-      missing.push(`${runtime.name}: install failed`);
+      skip(runtime, "install failed");
       say(`could not install ${runtime.name}:\n${(error as Error).message}`);
       continue;
     }
   }
   chosen.push(runtime);
 }
+// The browsers are driven from a Node of the matrix, installed after them.
+if (!args.has("--install-only") && !await driverNode()) {
+  for (
+    const runtime of chosen.filter((r) => BUNDLE_KIND[r.kind] === "browser")
+  ) {
+    skip(runtime, "no Node of the matrix to drive it");
+    chosen.splice(chosen.indexOf(runtime), 1);
+  }
+}
+const missing = [...skippedBecause].map(([why, names]) =>
+  `${names.join(", ")} (${why})`
+);
 
 if (args.has("--install-only")) {
   say(`installed: ${chosen.map((runtime) => runtime.name).join(", ")}`);

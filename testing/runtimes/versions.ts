@@ -32,7 +32,7 @@ export const WORKERD_ALS_ONLY_DATE = "2026-08-03";
 
 /** The `engines` field of the built package.json. */
 export const ENGINES: Record<string, string> = {
-  node: ">=22",
-  deno: ">=2.0",
-  bun: ">=1.1",
+  node: ">=22.23.3",
+  deno: ">=2.1.0",
+  bun: ">=1.1.45",
 };
