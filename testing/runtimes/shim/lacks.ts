@@ -2,21 +2,43 @@
 /**
  * Finds out what this runtime lacks, by asking the installed package itself
  * rather than guessing from the runtime's name: the implicit tree is there
- * when a task's code still sees its scope after an `await`.
+ * when a nursery opened without a signal, after an `await` inside a task, is
+ * cancelled with that task's nursery (what the skipped tests rely on).
  *
  * @module
  */
-import { currentSignal, Nursery } from "@nursery/nursery";
+import { Nursery } from "@nursery/nursery";
 import type { Lack } from "../skips.ts";
+
+// Without the tree nobody cancels the inner task: it gives up after this.
+const GIVE_UP_MS = 200;
 
 /** What this runtime lacks, of what some tests need. */
 export async function detectLacks(): Promise<Lack[]> {
-  const linked = await Nursery.run(async (nursery) => {
-    const seen = await nursery.startSoon(async () => {
+  let linked = false;
+  let opened: () => void = () => {};
+  const innerOpened = new Promise<void>((resolve) => opened = resolve);
+  await Nursery.run((outer) => {
+    outer.startSoon(async () => {
       await Promise.resolve();
-      return currentSignal();
+      await Nursery.run((inner) => {
+        inner.startSoon(({ signal }) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, GIVE_UP_MS);
+            signal.addEventListener("abort", () => {
+              linked = true;
+              clearTimeout(timer);
+              resolve();
+            }, { once: true });
+            opened();
+          })
+        );
+      }).catch(() => {});
     });
-    return seen === nursery.signal;
-  });
+    outer.startSoon(async () => {
+      await innerOpened;
+      outer.cancel();
+    });
+  }).catch(() => {});
   return linked ? [] : ["implicit tree"];
 }
