@@ -16,28 +16,39 @@ interface NodeStorage {
   ): R;
 }
 
+type Hooks = { AsyncLocalStorage?: new () => NodeStorage } | undefined;
+
 function loadStorage(): NodeStorage | undefined {
   try {
-    // process.getBuiltinModule (Deno 2, Node >= 20.16, Bun) loads it without a
-    // static "node:" import, which would make the module fail in a browser.
+    // process.getBuiltinModule (Deno 2.1+, Node >= 20.16, Bun 1.2+) loads it
+    // without a static "node:" import, which would make the module fail to
+    // load in a browser.
     const process = (globalThis as {
       process?: { getBuiltinModule?: (id: string) => unknown };
     }).process;
-    const hooks = process?.getBuiltinModule?.("node:async_hooks") as
-      | { AsyncLocalStorage?: new () => NodeStorage }
-      | undefined;
+    const hooks = process?.getBuiltinModule?.("node:async_hooks") as Hooks;
     return hooks?.AsyncLocalStorage ? new hooks.AsyncLocalStorage() : undefined;
   } catch {
     return undefined;
   }
 }
 
-const loaded = loadStorage();
+let loaded = loadStorage();
 let storage = loaded;
+// Without getBuiltinModule (Deno 2.0, Bun 1.1, workerd with nodejs_als
+// only), a dynamic import with a computed specifier, which a bundler leaves
+// alone and a browser refuses: the tree is there from the next turn on.
+if (loaded === undefined) {
+  const id = "node:async_hooks";
+  import(id).then((hooks: Hooks) => {
+    if (hooks?.AsyncLocalStorage && loaded === undefined) {
+      storage = loaded = new hooks.AsyncLocalStorage();
+    }
+  }, () => {});
+}
 // Without AsyncLocalStorage: the node current for the synchronous part of
 // the innermost callInNode() on the stack.
 let synchronous: ScopeCell | undefined;
-
 /** Whether the current node follows asynchronous code (awaits, timers). */
 export function followsAsyncCode(): boolean {
   return storage !== undefined;

@@ -9,7 +9,6 @@ import * as startServer from "./start_server.ts";
 import * as map from "./map.ts";
 import * as tree from "./tree.ts";
 import * as multiErrorSplit from "./multi_error_split.ts";
-import * as openTelemetry from "./opentelemetry.ts";
 import * as slowCancel from "./slow_cancel.ts";
 import * as whyCancelled from "./why_cancelled.ts";
 import * as stream from "./stream.ts";
@@ -80,41 +79,6 @@ Deno.test("example tree: the live tree; one request cancelled with what it opene
 
 Deno.test("example multi_error_split: the timeout handled, nothing else failed", async () => {
   assertEquals(await multiErrorSplit.main(), "handled: search timed out");
-});
-
-Deno.test("example opentelemetry: one span per task, parented as the tree is", async () => {
-  assertEquals(await openTelemetry.main(), [
-    {
-      name: "nursery checkout",
-      parent: undefined,
-      status: "error",
-      events: ["cancelled: failure"],
-    },
-    {
-      name: "nursery steps",
-      parent: "task reserve",
-      status: "error",
-      events: ["cancelled: failure"],
-    },
-    {
-      name: "task checkStock",
-      parent: "nursery steps",
-      status: "error",
-      events: ["exception"],
-    },
-    {
-      name: "task pay",
-      parent: "nursery steps",
-      status: "unset",
-      events: ["cancelled: failure"],
-    },
-    {
-      name: "task reserve",
-      parent: "nursery checkout",
-      status: "error",
-      events: ["exception"],
-    },
-  ]);
 });
 
 Deno.test("example stream: pages handled as they arrive, up to the answer; the rest cancelled", async () => {

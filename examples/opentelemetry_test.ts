@@ -1,4 +1,5 @@
 // Copyright 2026 the @nursery/nursery authors. MIT license.
+// @runtime-server-only: the OpenTelemetry SDK needs Node built-ins.
 import { assertEquals } from "@std/assert";
 import { SpanStatusCode } from "@opentelemetry/api";
 import {
@@ -8,7 +9,7 @@ import {
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
 import { Nursery } from "../mod.ts";
-import { traceNurseries } from "./opentelemetry.ts";
+import { main, traceNurseries } from "./opentelemetry.ts";
 import { work } from "./_work.ts";
 
 /**
@@ -195,4 +196,39 @@ Deno.test("traceNurseries() stops tracing once its registration is removed", asy
   await Nursery.run((nursery) => void nursery.startSoon(() => {}));
   assertEquals(exporter.getFinishedSpans(), []);
   await provider.shutdown();
+});
+
+Deno.test("example opentelemetry: one span per task, parented as the tree is", async () => {
+  assertEquals(await main(), [
+    {
+      name: "nursery checkout",
+      parent: undefined,
+      status: "error",
+      events: ["cancelled: failure"],
+    },
+    {
+      name: "nursery steps",
+      parent: "task reserve",
+      status: "error",
+      events: ["cancelled: failure"],
+    },
+    {
+      name: "task checkStock",
+      parent: "nursery steps",
+      status: "error",
+      events: ["exception"],
+    },
+    {
+      name: "task pay",
+      parent: "nursery steps",
+      status: "unset",
+      events: ["cancelled: failure"],
+    },
+    {
+      name: "task reserve",
+      parent: "nursery checkout",
+      status: "error",
+      events: ["exception"],
+    },
+  ]);
 });

@@ -150,23 +150,31 @@ export interface UnhandledRejections extends Disposable {
 }
 
 /**
- * Counts `unhandledrejection` events (and keeps them from failing the test
- * on their own, so the test's assertion says what happened) until disposed:
- * `using unhandled = countUnhandledRejections();`.
+ * Counts unhandled rejections (and keeps them from failing the test on their
+ * own, so the test's assertion says what happened) until disposed:
+ * `using unhandled = countUnhandledRejections();`. Listens for the
+ * `unhandledrejection` event where the global scope has one (Deno, Bun,
+ * browsers, workerd), and on `process` where it has not (Node).
  */
 export function countUnhandledRejections(): UnhandledRejections {
   let count = 0;
-  const onUnhandled = (event: PromiseRejectionEvent) => {
+  const onEvent = (event: PromiseRejectionEvent) => {
     count++;
     event.preventDefault();
   };
-  globalThis.addEventListener("unhandledrejection", onUnhandled);
+  const onProcess = () => count++;
+  const node = (globalThis as { process?: NodeProcess }).process;
+  const useEvent = typeof globalThis.addEventListener === "function";
+  if (useEvent) globalThis.addEventListener("unhandledrejection", onEvent);
+  else node?.on("unhandledRejection", onProcess);
   return {
     get count() {
       return count;
     },
     [Symbol.dispose]() {
-      globalThis.removeEventListener("unhandledrejection", onUnhandled);
+      if (useEvent) {
+        globalThis.removeEventListener("unhandledrejection", onEvent);
+      } else node?.off("unhandledRejection", onProcess);
     },
   };
 }
@@ -195,4 +203,10 @@ export async function advanceUntilSettled<T>(
     if (settled) return promise;
     if (!time.next()) throw new Error("No timer left, and it has not settled");
   }
+}
+
+// The part of Node's `process` that countUnhandledRejections() uses.
+interface NodeProcess {
+  on(event: "unhandledRejection", listener: () => void): void;
+  off(event: "unhandledRejection", listener: () => void): void;
 }

@@ -2,13 +2,12 @@
 /**
  * Offline stand-in for the subset of `@std/assert` (1.0.19) that this
  * repository's tests use. Used only when JSR cannot be reached; the test task
- * says so. Deep and strict equality delegate to `node:assert`, whose
- * `deepStrictEqual` and `strictEqual` (`Object.is`) match std's `equal` and
- * `assertStrictEquals` on the values these tests compare.
+ * says so. Deep equality is `equal.ts`, which needs nothing from the runtime,
+ * so the same stand-in runs in Deno, Node, Bun, browsers and workerd.
  *
  * @module
  */
-import nodeAssert from "node:assert";
+import { equal, format } from "./equal.ts";
 
 /** Thrown when an assertion fails (same name as std's). */
 export class AssertionError extends Error {
@@ -27,13 +26,11 @@ type ErrorClass<E extends Error> = abstract new (...args: any[]) => E;
 
 /** Deep equality, as std's `assertEquals`. */
 export function assertEquals<T>(actual: T, expected: T, msg?: string): void {
-  try {
-    nodeAssert.deepStrictEqual(actual, expected);
-  } catch (error) {
-    throw new AssertionError(
-      (msg ? `${msg}: ` : "") + (error as Error).message,
-    );
-  }
+  if (equal(actual, expected)) return;
+  throw new AssertionError(
+    (msg ? `${msg}: ` : "") +
+      `Values are not equal: ${format(actual)} !== ${format(expected)}`,
+  );
 }
 
 /** `Object.is` equality, as std's `assertStrictEquals`. */

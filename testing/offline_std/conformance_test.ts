@@ -120,3 +120,25 @@ Deno.test("assertRejects()/assertThrows() check class and message and return the
   assertThrows(() => assertInstanceOf(1, Error));
   assertThrows(() => assertFalse(true));
 });
+
+Deno.test("assertEquals() compares deeply: nesting, Map and Set in any order, Date, NaN, prototypes, missing keys", () => {
+  assertEquals([1, { a: [2, "x"] }], [1, { a: [2, "x"] }]);
+  assertEquals(new Map([["k", { v: 1 }]]), new Map([["k", { v: 1 }]]));
+  assertEquals(new Set([1, 2, 3]), new Set([3, 2, 1]));
+  assertEquals(new Date(5), new Date(5));
+  assertEquals(NaN, NaN);
+  assertThrows(() => assertEquals(new Map([["k", 1]]), new Map([["k", 2]])));
+  assertThrows(() => assertEquals(new Set([1]), new Set([2])));
+  assertThrows(() => assertEquals(new Date(5), new Date(6)));
+  assertThrows(() => assertEquals({ a: undefined }, {}));
+  assertThrows(() => assertEquals([1, 2], [1, 2, 3]));
+  class Point {
+    constructor(public x: number) {}
+  }
+  assertThrows(() => assertEquals(new Point(1), { x: 1 }));
+  const cyclic: { self?: unknown } = {};
+  cyclic.self = cyclic;
+  const other: { self?: unknown } = {};
+  other.self = other;
+  assertEquals(cyclic, other);
+});

@@ -224,7 +224,10 @@ export class FakeTime {
 
   /** Lets pending promise callbacks run (one real macrotask turn). */
   async runMicrotasks(): Promise<void> {
-    await new Promise((resolve) => real.setTimeout(resolve, 0));
+    // Called on globalThis: some runtimes (Deno 2.0) reject another `this`.
+    await new Promise((resolve) =>
+      real.setTimeout.call(globalThis, resolve, 0)
+    );
   }
 
   /** Advances the clock by `ms`, running due timers synchronously. */
