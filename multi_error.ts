@@ -223,7 +223,10 @@ function stackText(error: unknown): string {
   try {
     if (error instanceof Error) {
       const stack: unknown = error.stack;
-      return typeof stack === "string" ? stack : summary(error);
+      if (typeof stack !== "string") return summary(error);
+      // Firefox's stack holds only the frames: say what it is first.
+      const head = summary(error);
+      return stack.startsWith(head) ? stack : `${head}\n${stack}`;
     }
   } catch {
     return INDESCRIBABLE;

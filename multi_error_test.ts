@@ -129,3 +129,12 @@ Deno.test("MultiError.split() keeps the task labels a nursery gave its failures"
     "2 tasks failed: [a] TypeError: t1; [c] TypeError: t2",
   );
 });
+
+Deno.test("MultiError's stack names each error even where a stack holds only frames (Firefox)", () => {
+  const error = new TypeError("bad");
+  error.stack = "f@file:///a.js:1:1\ng@file:///b.js:2:2";
+  const group = new MultiError([error, new Error("other")]);
+  assert(
+    group.stack!.includes("[error 1] TypeError: bad\n    f@file:///a.js:1:1"),
+  );
+});
