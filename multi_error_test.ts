@@ -135,6 +135,6 @@ Deno.test("MultiError's stack names each error even where a stack holds only fra
   error.stack = "f@file:///a.js:1:1\ng@file:///b.js:2:2";
   const group = new MultiError([error, new Error("other")]);
   assert(
-    group.stack!.includes("[error 1] TypeError: bad\n    f@file:///a.js:1:1"),
+    group.stack!.includes("[error 1] TypeError: bad\n  f@file:///a.js:1:1"),
   );
 });
