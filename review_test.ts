@@ -50,13 +50,32 @@ function trapUncaught(): { readonly errors: unknown[] } & Disposable {
     event.preventDefault();
     errors.push(event.reason);
   };
-  globalThis.addEventListener("error", onError);
-  globalThis.addEventListener("unhandledrejection", onRejection);
+  // Node has no global error events: its process has them instead.
+  const onProcess = (error: unknown) => errors.push(error);
+  const node = (globalThis as {
+    process?: {
+      on(event: string, listener: (error: unknown) => void): void;
+      off(event: string, listener: (error: unknown) => void): void;
+    };
+  }).process;
+  const useEvents = typeof globalThis.addEventListener === "function";
+  if (useEvents) {
+    globalThis.addEventListener("error", onError);
+    globalThis.addEventListener("unhandledrejection", onRejection);
+  } else {
+    node?.on("uncaughtException", onProcess);
+    node?.on("unhandledRejection", onProcess);
+  }
   return {
     errors,
     [Symbol.dispose]() {
-      globalThis.removeEventListener("error", onError);
-      globalThis.removeEventListener("unhandledrejection", onRejection);
+      if (useEvents) {
+        globalThis.removeEventListener("error", onError);
+        globalThis.removeEventListener("unhandledrejection", onRejection);
+      } else {
+        node?.off("uncaughtException", onProcess);
+        node?.off("unhandledRejection", onProcess);
+      }
     },
   };
 }

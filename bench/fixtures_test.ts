@@ -2,6 +2,7 @@
 // The benchmarks are never timed here; this checks, at a small n, that every
 // competitor in bench/_fixtures.ts does the work its scenario claims, so the
 // ratios in README compare like with like.
+// @runtime-server-only: the bench fixtures load node:async_hooks and npm packages built for Node.
 import { assertEquals, assertStrictEquals } from "@std/assert";
 import * as fixtures from "./_fixtures.ts";
 import * as sf from "./_scope_fixtures.ts";

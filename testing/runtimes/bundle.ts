@@ -212,6 +212,8 @@ export async function bundleSuite(kind: BundleKind): Promise<string> {
       loader: "ts",
     },
     bundle: true,
+    // Names are data here: a task is named after its function.
+    keepNames: true,
     format: "esm",
     platform: kind === "browser"
       ? "browser"

@@ -59,6 +59,8 @@ async function runDeno(runtime: Runtime): Promise<SuiteResult> {
     "--allow-net=127.0.0.1",
     "--allow-read",
     "--allow-env",
+    // main_test.ts starts this Deno in child processes, to send it signals.
+    `--allow-run=${deno}`,
     "--v8-flags=--expose-gc",
     `--import-map=${OFFLINE_MAP}`,
     ...files,

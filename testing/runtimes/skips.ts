@@ -163,4 +163,52 @@ export const SKIPS: readonly Skip[] = [
     reason:
       "firefox: an Error's stack holds only frames, so MultiError's combined stack lacks each child's 'Error: message' line (multi_error.ts combineStacks); remove once it adds the line",
   },
+  {
+    runtime: "node",
+    file: "cancel_tree_test.ts",
+    test:
+      "currentSignal() inside a task is that task's signal, across awaits, timers and event callbacks it registered",
+    reason:
+      "node: a MessagePort's onmessage runs in the dispatcher's context, not the one that registered it",
+  },
+  {
+    runtime: "node",
+    file: "cancel_tree_test.ts",
+    test:
+      "where no async context exists, the current scope still holds for the synchronous part of each call",
+    reason:
+      "node: the test runs its no-context runtime in a Web Worker, which node has no global for",
+  },
+  {
+    runtime: "bun",
+    file: "cancel_tree_test.ts",
+    test:
+      "currentSignal() inside a task is that task's signal, across awaits, timers and event callbacks it registered",
+    reason:
+      "bun: a MessagePort's onmessage runs in the dispatcher's context, not the one that registered it",
+  },
+  {
+    runtime: "bun",
+    file: "cancel_tree_test.ts",
+    test:
+      "where no async context exists, the current scope still holds for the synchronous part of each call",
+    reason:
+      "bun: the test runs its no-context runtime in a Web Worker, which bun has no global for",
+  },
+  {
+    runtime: "workerd",
+    file: "cancel_tree_test.ts",
+    test:
+      "currentSignal() inside a task is that task's signal, across awaits, timers and event callbacks it registered",
+    reason:
+      "workerd: a MessagePort's onmessage runs in the dispatcher's context, not the one that registered it",
+  },
+  {
+    runtime: "workerd",
+    file: "cancel_tree_test.ts",
+    test:
+      "where no async context exists, the current scope still holds for the synchronous part of each call",
+    reason:
+      "workerd: the test runs its no-context runtime in a Web Worker, which workerd has no global for",
+  },
 ];
