@@ -95,7 +95,10 @@ export class CancelNode {
     return this.#cell ??= new ScopeCell(this);
   }
 
-  /** The node this one hangs from, while it is open. */
+  /**
+   * The node this one hangs from. The link stays after close, for code that
+   * outlives the node (see openAncestor).
+   */
   get parentNode(): CancelNode | undefined {
     return this.#parent;
   }
@@ -264,14 +267,18 @@ export class CancelNode {
       this.#cell.node = undefined;
       this.#cell.up = parent?.cell;
     }
-    const moved: CancelNode[] = [];
+    // Most nodes close with no children left (a task that awaited what it
+    // opened): no list is made for them.
+    const moved: CancelNode[] | undefined = this.#firstChild === undefined
+      ? undefined
+      : [];
     for (let child = this.#firstChild; child;) {
       const next = child.#next;
       child.#previous = child.#next = undefined;
       child.#parent = undefined;
       if (parent !== undefined) parent.#adopt(child);
       else child.becameRoot();
-      moved.push(child);
+      moved!.push(child);
       child = next;
     }
     this.#firstChild = this.#lastChild = undefined;
@@ -279,7 +286,7 @@ export class CancelNode {
     this.#unlink(parent);
     // Moved under a parent that was cancelled: they are cancelled as its
     // children are (this node, closing, may never have been).
-    if (moved.length > 0 && parent.#origin !== undefined) {
+    if (moved !== undefined && parent.#origin !== undefined) {
       const aborted: CancelNode[] = [];
       parent.#markMoved(moved, aborted);
       CancelNode.#abort(aborted);
@@ -322,11 +329,6 @@ export class CancelNode {
     }
     this.#lastChild = child;
   }
-
-  /** The parent link, kept after close, for {@linkcode openAncestor}. */
-  get lastParent(): CancelNode | undefined {
-    return this.#parent;
-  }
 }
 
 /**
@@ -343,7 +345,7 @@ export class CancelNode {
 export function openAncestor(
   node: CancelNode | undefined,
 ): CancelNode | undefined {
-  while (node !== undefined && node.closed) node = node.lastParent;
+  while (node !== undefined && node.closed) node = node.parentNode;
   return node;
 }
 

@@ -12,8 +12,12 @@ export class Limiter<E> {
   #head = 0;
   #draining = false;
 
-  constructor(limit: number) {
+  readonly #start: (entry: E) => void;
+
+  /** `start` begins a waiting entry when a slot frees up. */
+  constructor(limit: number, start: (entry: E) => void) {
     this.#limit = limit;
+    this.#start = start;
   }
 
   /** Whether a new child must wait. */
@@ -30,9 +34,9 @@ export class Limiter<E> {
    * Sets how many children run (counted again after bookkeeping was cut
    * short), then starts waiting entries while slots are free.
    */
-  recount(running: number, start: (entry: E) => void): void {
+  recount(running: number): void {
     this.#running = running + 1;
-    this.release(start);
+    this.release();
   }
 
   /** A child took a slot (it may exceed the limit: a cancelled nursery's). */
@@ -42,11 +46,11 @@ export class Limiter<E> {
 
   /**
    * A child gave its slot back: starts waiting entries while slots are free.
-   * Not re-entrant: an entry that ends at once inside `start` comes back
+   * Not re-entrant: an entry that ends at once inside its start comes back
    * here, and the outer loop goes on, so a long queue of synchronous tasks
    * cannot overflow the stack.
    */
-  release(start: (entry: E) => void): void {
+  release(): void {
     this.#running--;
     if (this.#draining) return;
     this.#draining = true;
@@ -57,7 +61,7 @@ export class Limiter<E> {
         const entry = this.#waiting[this.#head];
         this.#waiting[this.#head++] = undefined!;
         this.#compact();
-        start(entry);
+        this.#start(entry);
       }
     } finally {
       this.#draining = false;

@@ -20,7 +20,13 @@
 //   input that is cancelled while its next() is pending is sent return() at
 //   once, which unblocks a queue that waits for an item.
 import { Cancelled } from "./errors.ts";
-import { received } from "./_validate.ts";
+import {
+  checkConcurrency,
+  checkFunction,
+  checkOptions,
+  checkSignal,
+  received,
+} from "./_validate.ts";
 import type { NurseryRunner } from "./_runner.ts";
 import type { NurseryScope } from "./types.ts";
 
@@ -45,6 +51,26 @@ export interface PipelineOptions {
 }
 
 type Input<T> = Iterable<T> | AsyncIterable<T>;
+
+/**
+ * The checks stream and map share, for `action`: the runner, the items, the
+ * function and the options both take.
+ */
+export function checkPipelineArguments(
+  run: unknown,
+  items: unknown,
+  fn: unknown,
+  options: unknown,
+  action: string,
+): void {
+  checkFunction(run, action, "run");
+  checkItems(items, action);
+  checkFunction(fn, action, "fn");
+  checkOptions(options, action);
+  const given = options as { concurrency?: unknown; signal?: unknown };
+  checkConcurrency(given.concurrency, action);
+  checkSignal(given.signal, action);
+}
 
 /** Throws a TypeError unless `items` is iterable or async iterable. */
 export function checkItems(

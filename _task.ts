@@ -434,7 +434,7 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
  */
 export function scopePath(node: CancelNode | undefined): string[] {
   const names: string[] = [];
-  for (; node !== undefined; node = node.lastParent) {
+  for (; node !== undefined; node = node.parentNode) {
     if (node instanceof TaskHandle) names.push(node.name);
   }
   return names.reverse();
@@ -509,7 +509,7 @@ export function keptShapes(owner: TaskOwner, body: CancelNode): unknown[] {
 /** Where the cancellation that reached `node` started, for instruments. */
 export function startedBy(node: CancelNode): CancelCause {
   let from: CancelNode | undefined = node;
-  while (from?.origin === "parent") from = from.lastParent;
+  while (from?.origin === "parent") from = from.parentNode;
   // An enclosing node always started it, so `from` is found; "explicit"
   // covers a tree torn down in between.
   return {
@@ -539,7 +539,7 @@ export function enclosingTask(
   node: CancelNode | undefined,
 ): TaskHandle<unknown> | undefined {
   while (node !== undefined && !(node instanceof TaskHandle)) {
-    node = node.lastParent;
+    node = node.parentNode;
   }
   return node;
 }

@@ -912,3 +912,22 @@ Deno.test("a body that returns a value whose then getter throws: run rejects wit
   }
   assertStrictEquals(outcome, failure);
 });
+
+Deno.test("a duration of Infinity arms no timer anywhere: the work runs to its end", async () => {
+  using time = new FakeTime(0);
+  const release = Promise.withResolvers<void>();
+  const running = Nursery.run((nursery) => {
+    nursery.startSoon(
+      shield(() => release.promise, { timeout: Infinity }),
+      { name: "shielded" },
+    );
+    nursery.startSoon(() => failAfter(Infinity, () => release.promise));
+    nursery.startSoon(() => moveOnAfter(Infinity, () => release.promise));
+    nursery.cancel(); // the slow-cancel watchdog would arm here
+  }, { timeout: Infinity, slowCancelAfter: Infinity });
+  await time.runMicrotasks();
+  // Nothing is scheduled: no timer to fire, early or late.
+  assertFalse(time.next());
+  release.resolve();
+  await running;
+});

@@ -9,15 +9,9 @@
  *
  * @module
  */
-import { checkItems, Pipeline } from "./_pipeline.ts";
+import { checkPipelineArguments, Pipeline } from "./_pipeline.ts";
 import type { NurseryRunner } from "./_runner.ts";
 import type { StreamContext } from "./stream.ts";
-import {
-  checkConcurrency,
-  checkFunction,
-  checkOptions,
-  checkSignal,
-} from "./_validate.ts";
 
 export type { NurseryRunner } from "./_runner.ts";
 export type { NurseryScope } from "./types.ts";
@@ -115,13 +109,7 @@ export async function mapWith<T, R>(
   fn: (item: T, context: MapContext) => R | PromiseLike<R>,
   options: NurseryMapOptions = {},
 ): Promise<R[]> {
-  const action = "map items";
-  checkFunction(run, action, "run");
-  checkItems(items, action);
-  checkFunction(fn, action, "fn");
-  checkOptions(options, action);
-  checkConcurrency(options.concurrency, action);
-  checkSignal(options.signal, action);
+  checkPipelineArguments(run, items, fn, options, "map items");
   const { concurrency = Infinity, signal } = options;
   // Unordered underneath: a slow first item must not hold the pool's slots.
   const pipeline = new Pipeline(run, items, fn, {

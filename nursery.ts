@@ -159,7 +159,10 @@ export class Nursery {
     const { concurrency = Infinity } = this.#options;
     this.#limiter = concurrency === Infinity
       ? undefined
-      : new Limiter(concurrency);
+      // Made only for a limited nursery: the closure is its alone.
+      : new Limiter(concurrency, (entry) => {
+        if (entry.task.status === "queued") this.#begin(entry);
+      });
     // Last: from here on the node is in the tree and may be cancelled.
     this.#body = new TaskHandle(this, parent, name, false, "running", true);
     if (this.#body.parentNode === undefined) liveRoots.add(this.#body);
@@ -275,7 +278,7 @@ export class Nursery {
    * Cancelling that task, or anything above it, cancels this nursery.
    */
   get parent(): Task<unknown> | undefined {
-    return enclosingTask(this.#body.lastParent);
+    return enclosingTask(this.#body.parentNode);
   }
 
   /** The children that have not settled yet (the body excluded). */
@@ -683,10 +686,6 @@ export class Nursery {
     }
   }
 
-  #startWaiting = (entry: Waiting): void => {
-    if (entry.task.status === "queued") this.#begin(entry);
-  };
-
   /**
    * The body's node was marked cancelled (see `_task.ts`).
    *
@@ -731,7 +730,7 @@ export class Nursery {
       if (node.status === "running") running++;
     }
     this.#live = live;
-    this.#limiter?.recount(running, this.#startWaiting);
+    this.#limiter?.recount(running);
     if (this.#live === 0) this.#close();
   }
 
@@ -762,7 +761,7 @@ export class Nursery {
       // Only now, with the failure recorded and the nursery cancelled, may
       // a waiting task take the slot.
       if (task.startedAt !== undefined) {
-        this.#limiter?.release(this.#startWaiting);
+        this.#limiter?.release();
       }
     }
     if (this.#live === 0) this.#close();

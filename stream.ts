@@ -9,15 +9,9 @@
  *
  * @module
  */
-import { checkItems, Pipeline } from "./_pipeline.ts";
+import { checkPipelineArguments, Pipeline } from "./_pipeline.ts";
 import type { NurseryRunner } from "./_runner.ts";
-import {
-  checkBoolean,
-  checkConcurrency,
-  checkFunction,
-  checkOptions,
-  checkSignal,
-} from "./_validate.ts";
+import { checkBoolean } from "./_validate.ts";
 
 export type { NurseryRunner } from "./_runner.ts";
 export type { NurseryScope } from "./types.ts";
@@ -144,13 +138,8 @@ export function streamWith<T, R>(
   options: NurseryStreamOptions = {},
 ): AsyncIterableIterator<R> {
   const action = "stream items";
-  checkFunction(run, action, "run");
-  checkItems(items, action);
-  checkFunction(fn, action, "fn");
-  checkOptions(options, action);
-  checkConcurrency(options.concurrency, action);
+  checkPipelineArguments(run, items, fn, options, action);
   checkBoolean(options.ordered, action, "options.ordered");
-  checkSignal(options.signal, action);
   const { concurrency = Infinity, ordered = false, signal } = options;
   return new StreamIterator(
     new Pipeline(run, items, fn, {
