@@ -6,9 +6,16 @@
 // that `failAfter(ms, () => Nursery.run(body))` still links the nursery to
 // the deadline. The TC39 AsyncContext.Variable can replace it here alone.
 import { type CancelNode, nodeOfCell, type ScopeCell } from "./_cancel_tree.ts";
+import { liveRoots } from "./_roots.ts";
+import {
+  noticeAsyncHooks,
+  ridesOnAsyncHooks,
+  warnLostTree,
+} from "./_tree_warnings.ts";
 
 interface NodeStorage {
   getStore(): ScopeCell | undefined;
+  disable?(): void;
   run<A, R>(
     store: ScopeCell | undefined,
     fn: (argument: A) => R,
@@ -34,6 +41,10 @@ function loadStorage(): NodeStorage | undefined {
 }
 
 let loaded = loadStorage();
+// Why the tree does not use the storage the runtime has: the program chose
+// explicit signals (configureImplicitTree), or a test stands in for a
+// runtime without it.
+let offBy: "choice" | "test" | undefined;
 let storage = loaded;
 // Without getBuiltinModule (Deno 2.0, Bun 1.1, workerd with nodejs_als
 // only), a dynamic import with a computed specifier, which a bundler leaves
@@ -42,24 +53,72 @@ if (loaded === undefined) {
   const id = "node:async_hooks";
   import(id).then((hooks: Hooks) => {
     if (hooks?.AsyncLocalStorage && loaded === undefined) {
-      storage = loaded = new hooks.AsyncLocalStorage();
+      loaded = new hooks.AsyncLocalStorage();
+      if (offBy === undefined) storage = loaded;
     }
   }, () => {});
 }
 // Without AsyncLocalStorage: the node current for the synchronous part of
 // the innermost callInNode() on the stack.
 let synchronous: ScopeCell | undefined;
+// Whether a scope has been opened yet: the async-hooks notice waits for it,
+// so that a program can choose first.
+let opened = false;
+
 /** Whether the current node follows asynchronous code (awaits, timers). */
 export function followsAsyncCode(): boolean {
   return storage !== undefined;
 }
 
 /**
+ * Uses the runtime's AsyncLocalStorage for the tree (`true`, the default)
+ * or never (`false`), for configureImplicitTree.
+ */
+export function useAsyncContext(enabled: boolean): void {
+  offBy = enabled ? undefined : "choice";
+  // Node's async hooks stay on while any storage is enabled: let go of it.
+  if (!enabled) loaded?.disable?.();
+  storage = enabled ? loaded : undefined;
+}
+
+/**
  * Turns AsyncLocalStorage off or back on, for the tests and benchmarks that
- * measure the synchronous fallback. Not part of the public API.
+ * stand in for a runtime without it (unlike useAsyncContext(false), the
+ * lost-tree warning still applies). Not part of the public API.
  */
 export function setScopeTracking(enabled: boolean): void {
+  offBy = enabled ? undefined : "test";
   storage = enabled ? loaded : undefined;
+}
+
+/**
+ * The node a scope opened now hangs from (see currentNode), for the scopes
+ * a program opens: nurseries, timeouts and standalone shields. `signal` is
+ * the one the scope was given. The one place that can tell a program the
+ * tree is not what it thinks (`_tree_warnings.ts`).
+ */
+export function parentOfNewScope(
+  signal: AbortSignal | undefined,
+): CancelNode | undefined {
+  const node = currentNode();
+  if (!opened) {
+    opened = true;
+    if (
+      storage !== undefined &&
+      ridesOnAsyncHooks(
+        Object.getPrototypeOf(storage),
+        (globalThis as { process?: object }).process,
+      )
+    ) noticeAsyncHooks();
+  }
+  // Inside a nursery's task, after an await:
+  //   nursery.startSoon(async () => { await x; await Nursery.run(...); });
+  // no live node is current here, yet a nursery runs.
+  if (
+    node === undefined && signal === undefined && storage === undefined &&
+    offBy !== "choice" && liveRoots.size > 0
+  ) warnLostTree();
+  return node;
 }
 
 /**

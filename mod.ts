@@ -80,6 +80,7 @@ export * from "./timeout.ts";
 export * from "./current_signal.ts";
 export * from "./dump_tasks.ts";
 export * from "./instrument.ts";
+export * from "./implicit_tree.ts";
 export * from "./main.ts";
 // The patterns' public face is Nursery.stream, Nursery.any and Nursery.map;
 // their runner-taking forms stay in the subpath exports.

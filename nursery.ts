@@ -27,7 +27,7 @@
  */
 import { NurseryClosedError } from "./errors.ts";
 import { type CancelNode, followSignal } from "./_cancel_tree.ts";
-import { currentNode } from "./_context.ts";
+import { currentNode, parentOfNewScope } from "./_context.ts";
 import { armDeadline, formatMs } from "./_deadline.ts";
 import { labelFailure } from "./_failure_labels.ts";
 import { emit, instrumented } from "./_instruments.ts";
@@ -215,7 +215,7 @@ export class Nursery {
       nursery = new Nursery(
         settings.name ?? (body.name || "nursery"),
         settings,
-        currentNode(),
+        parentOfNewScope(settings.signal),
       );
     } catch (error) {
       return Promise.reject(error);

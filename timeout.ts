@@ -6,7 +6,7 @@
  * @module
  */
 import { CancelNode, followSignal } from "./_cancel_tree.ts";
-import { callInNode, currentNode } from "./_context.ts";
+import { callInNode, parentOfNewScope } from "./_context.ts";
 import { armDeadline, formatMs } from "./_deadline.ts";
 import { isCancellation } from "./_is_cancellation.ts";
 import { enclosingTask } from "./_task.ts";
@@ -245,9 +245,9 @@ function bounded<T>(
   }
   // The call is a node of the tree, under the scope it runs in: cancelling
   // that scope cancels fn's work, and fn's nurseries hang from this node.
-  const parent = currentNode();
-  const node = new CancelNode(parent, false);
   const outer = options?.signal;
+  const parent = parentOfNewScope(outer);
+  const node = new CancelNode(parent, false);
   const unfollow = outer !== undefined && outer !== parent?.signalIfMade
     ? followSignal(node, outer)
     : undefined;

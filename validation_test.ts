@@ -3,6 +3,7 @@
 // TypeError or RangeError naming the parameter, and leaves a nursery working.
 import { assertEquals, assertRejects, assertThrows } from "@std/assert";
 import {
+  configureImplicitTree,
   failAfter,
   failAt,
   moveOnAfter,
@@ -291,6 +292,30 @@ const syncCases: [string, () => unknown, ErrorClass, string][] = [
     () => new MultiError([]).split(loose(1)),
     TypeError,
     "'predicate'",
+  ],
+  [
+    "configureImplicitTree: no options",
+    () => configureImplicitTree(loose(undefined)),
+    TypeError,
+    "'options'",
+  ],
+  [
+    "configureImplicitTree: options not an object",
+    () => configureImplicitTree(loose(false)),
+    TypeError,
+    "'options'",
+  ],
+  [
+    "configureImplicitTree: asyncContext not a boolean",
+    () => configureImplicitTree(loose({ asyncContext: "no" })),
+    TypeError,
+    "'options.asyncContext'",
+  ],
+  [
+    "configureImplicitTree: warn not a boolean",
+    () => configureImplicitTree(loose({ warn: 0 })),
+    TypeError,
+    "'options.warn'",
   ],
 ];
 

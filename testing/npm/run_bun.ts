@@ -47,7 +47,12 @@ if (!await exists(bun)) {
 }
 
 const run = await new Deno.Command(bun, {
-  args: ["test", "testing/npm/nursery.test.mjs", "testing/npm/main.test.mjs"],
+  args: [
+    "test",
+    "testing/npm/nursery.test.mjs",
+    "testing/npm/main.test.mjs",
+    "testing/npm/tree_notice.test.mjs",
+  ],
   cwd: root,
   stdout: "inherit",
   stderr: "inherit",

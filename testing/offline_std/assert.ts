@@ -59,6 +59,19 @@ export function assertFalse(expr: unknown, msg = ""): void {
   if (expr) throw new AssertionError(msg);
 }
 
+/** Substring, as std's `assertStringIncludes`. */
+export function assertStringIncludes(
+  actual: string,
+  expected: string,
+  msg?: string,
+): void {
+  if (!actual.includes(expected)) {
+    throw new AssertionError(
+      msg ?? `Expected actual: "${actual}" to contain: "${expected}".`,
+    );
+  }
+}
+
 /** `instanceof`, as std's `assertInstanceOf`. */
 export function assertInstanceOf<T extends AnyConstructor>(
   actual: unknown,
