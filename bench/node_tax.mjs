@@ -3,7 +3,9 @@
 // cost of plain promise code that never touches AsyncLocalStorage, measured
 // twice before anything uses it (the second is the control: warm, same
 // process) and once after one `als.run` (or one `Nursery.run`, with
-// `nursery`), which on Node before 24 turns on async hooks for every promise.
+// `nursery`), which on Node before 24 turns on async hooks for every promise;
+// `explicit` runs the nursery after configureImplicitTree({ asyncContext:
+// false }), which must leave the hooks off.
 // Prints one JSON line of ns per awaited promise.
 import { AsyncLocalStorage } from "node:async_hooks";
 
@@ -40,6 +42,13 @@ const before = await measure();
 const control = await measure();
 if (what === "nursery") {
   const { Nursery } = await import("../dist/mod.js");
+  await Nursery.run((n) => {
+    n.startSoon(async () => {});
+  });
+} else if (what === "explicit") {
+  // The switch for a program that passes its signals by hand.
+  const { configureImplicitTree, Nursery } = await import("../dist/mod.js");
+  configureImplicitTree({ asyncContext: false });
   await Nursery.run((n) => {
     n.startSoon(async () => {});
   });

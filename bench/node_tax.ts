@@ -71,7 +71,7 @@ const rows = new Map<string, Result[]>();
 // Interleaved: one process of each configuration per pass.
 for (let pass = 0; pass < processes; pass++) {
   for (const config of configs) {
-    for (const what of ["als", "nursery"]) {
+    for (const what of ["als", "nursery", "explicit"]) {
       const key = `${config.name}|${what}`;
       if (!rows.has(key)) rows.set(key, []);
       rows.get(key)!.push(await once(config.bin, config.flags, what));
@@ -90,7 +90,11 @@ for (const [key, results] of rows) {
   const [name, what] = key.split("|");
   const drift = median(results.map((r) => r.control / r.before));
   const tax = median(results.map((r) => r.after / r.control));
-  const used = what === "als" ? "one `als.run`" : "one `Nursery.run` (dist/)";
+  const used = {
+    als: "one `als.run`",
+    nursery: "one `Nursery.run` (dist/)",
+    explicit: "`configureImplicitTree({ asyncContext: false })`, one `Nursery.run`",
+  }[what];
   console.log(
     `| ${name} | ${used} | ${drift.toFixed(2)}x | **${tax.toFixed(2)}x** | ${
       Math.round(median(results.map((r) => r.control)))
