@@ -15,7 +15,6 @@ import {
 
 interface NodeStorage {
   getStore(): ScopeCell | undefined;
-  disable?(): void;
   run<A, R>(
     store: ScopeCell | undefined,
     fn: (argument: A) => R,
@@ -76,8 +75,8 @@ export function followsAsyncCode(): boolean {
  */
 export function useAsyncContext(enabled: boolean): void {
   offBy = enabled ? undefined : "choice";
-  // Node's async hooks stay on while any storage is enabled: let go of it.
-  if (!enabled) loaded?.disable?.();
+  // Node's async hooks, once a storage turned them on, stay on: the choice
+  // is made before the first nursery to avoid them.
   storage = enabled ? loaded : undefined;
 }
 

@@ -53,7 +53,8 @@ export interface ImplicitTreeOptions {
  * which slow every promise of the process once a nursery has run; the
  * library says so once on the console. A program that passes `{ signal }`
  * to every nursery and timeout it opens inside a task loses nothing with
- * `{ asyncContext: false }`, and its other code pays no tax. And where the
+ * `{ asyncContext: false }`, and its other code pays no tax (called before
+ * the first nursery: once on, Node's hooks stay on). And where the
  * runtime has no `AsyncLocalStorage` (a browser), the first scope opened
  * without a signal after an await, while a nursery runs, is a root that
  * cancelling its task will not reach; the library warns once, and
