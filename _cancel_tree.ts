@@ -96,6 +96,14 @@ export class CancelNode {
   }
 
   /**
+   * The cell if it was made: without one, no code has run in this node's
+   * scope, so it cannot be current.
+   */
+  get cellIfMade(): ScopeCell | undefined {
+    return this.#cell;
+  }
+
+  /**
    * The node this one hangs from. The link stays after close, for code that
    * outlives the node (see openAncestor).
    */

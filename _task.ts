@@ -399,8 +399,10 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
 
   // Only the task's own scope, not its descendants': this runs at every
   // await of a handle, and a walk to the root would make deep trees slow.
+  // A task that never had a scope (taskScopes: false) has no cell, and the
+  // store is not read at all.
   #isInOwnScope(): boolean {
-    return currentNode() === this;
+    return this.cellIfMade !== undefined && currentNode() === this;
   }
 
   #ensurePromise(): Promise<T> {

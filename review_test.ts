@@ -663,3 +663,35 @@ Deno.test("without AsyncLocalStorage and with taskScopes: false, nurseries neste
     setScopeTracking(true);
   }
 });
+
+Deno.test("awaiting a handle from its own scope is refused, and from elsewhere works, in both modes", async () => {
+  // The self-await check of then() looks at the current scope only when the
+  // task has a scope of its own (a cell): without one (taskScopes: false),
+  // no code runs in it, and the check must change nothing.
+  for (const taskScopes of [true, false]) {
+    let self: Task<unknown> | undefined;
+    const seen = await Nursery.run(async (nursery) => {
+      const sibling = nursery.startSoon(async () => {
+        await null;
+        return "sibling";
+      });
+      self = nursery.startSoon(async () => {
+        await null;
+        if (!taskScopes) return await sibling;
+        try {
+          await self;
+          return "no error";
+        } catch (error) {
+          return error instanceof TypeError ? "refused" : String(error);
+        }
+      });
+      return [await sibling, await self, await self.then((v) => v)];
+    }, { taskScopes });
+    assertEquals(
+      seen,
+      taskScopes
+        ? ["sibling", "refused", "refused"]
+        : ["sibling", "sibling", "sibling"],
+    );
+  }
+});

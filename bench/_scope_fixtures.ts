@@ -98,6 +98,12 @@ export async function floorAwaitAll(
   await joined;
 }
 
+/** The same floor started from inside a context, as a body's children are. */
+export function trackedFloorInContextAwaitAll(n: number): Promise<void> {
+  const outer = new AbortController().signal;
+  return storage.run(outer, () => floorAwaitAll(n, true));
+}
+
 export function nurseryAwaitAll(n: number, taskScopes: boolean): Promise<void> {
   return Nursery.run(async (nursery) => {
     const handles: Task<boolean>[] = [];

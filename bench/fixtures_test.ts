@@ -58,6 +58,7 @@ Deno.test("bench scope fixtures: every variant does its scenario's work in both 
   await sf.trackedFloorSpawnJoin(N);
   await sf.trackedFloorInContextSpawnJoin(N);
   await sf.floorAwaitAll(N, true);
+  await sf.trackedFloorInContextAwaitAll(N);
   await sf.floorAwaitAll(N, false);
   for (const taskScopes of [true, false]) {
     await sf.nurserySpawnJoin(N, taskScopes);

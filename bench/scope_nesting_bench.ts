@@ -20,6 +20,12 @@ group = "chain of 1,000 nested nurseries, taskScopes: false";
 bench(group, "linked controllers", () => f.floorChain(depth, false), {
   baseline: true,
 });
+// What one AsyncLocalStorage.run per level (a nursery's body) costs alone.
+bench(
+  group,
+  "linked controllers + AsyncLocalStorage.run per level",
+  () => f.floorChain(depth, true),
+);
 bench(group, "taskScopes: false", () => f.nurseryChain(depth, false));
 
 group = "tree, depth 4 x fan-out 10, default mode";
@@ -35,4 +41,9 @@ group = "tree, depth 4 x fan-out 10, taskScopes: false";
 bench(group, "linked controllers", () => f.floorTree(4, 10, false), {
   baseline: true,
 });
+bench(
+  group,
+  "linked controllers + AsyncLocalStorage.run per node",
+  () => f.floorTree(4, 10, true),
+);
 bench(group, "taskScopes: false", () => f.nurseryTree(4, 10, false));

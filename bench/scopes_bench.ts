@@ -43,6 +43,12 @@ for (const n of [1_000, 10_000, 100_000]) {
   );
   bench(
     group,
+    "tracked floor, Promise.all(native promises), inside a context",
+    () => f.trackedFloorInContextAwaitAll(n),
+    runs,
+  );
+  bench(
+    group,
     "taskScopes: true, Promise.all(handles)",
     () => f.nurseryAwaitAll(n, true),
     runs,
