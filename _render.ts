@@ -65,7 +65,8 @@ function originOf(reason: unknown): string {
 }
 
 // Past this many levels the indentation stops growing and the line says its
-// level instead: a tree 10,000 levels deep must not render as 400 MB.
+// level instead: the text of a deep tree must grow with its size, not with
+// the square of its depth.
 const MAX_INDENT_LEVELS = 32;
 
 function indent(level: number): string {
