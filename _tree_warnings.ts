@@ -31,7 +31,7 @@ export function resetTreeWarnings(): void {
 export function warnLostTree(): void {
   if (!warnings || lostTreeSaid) return;
   lostTreeSaid = true;
-  console.warn(
+  say(
     "@nursery/nursery: a nursery or timeout was opened without a signal " +
       "while another nursery runs, and this runtime has no " +
       "AsyncLocalStorage, so after an await it cannot know the task it runs " +
@@ -40,6 +40,16 @@ export function warnLostTree(): void {
       "configureImplicitTree({ warn: false }) silences this; it is said " +
       "once.",
   );
+}
+
+// A console.warn replaced by one that throws must not fail the scope that
+// is being opened.
+function say(message: string): void {
+  try {
+    console.warn(message);
+  } catch {
+    // Nowhere left to say it.
+  }
 }
 
 interface NodeLikeProcess {
@@ -66,7 +76,7 @@ export function ridesOnAsyncHooks(
 export function noticeAsyncHooks(): void {
   if (!warnings || asyncHooksSaid) return;
   asyncHooksSaid = true;
-  console.warn(
+  say(
     "@nursery/nursery: this Node.js builds AsyncLocalStorage on async " +
       "hooks, which slow every promise of the process once a nursery has " +
       "run. Node 22 with --experimental-async-context-frame, or Node 24 and " +

@@ -193,3 +193,23 @@ Deno.test("the async-hooks notice is said once, and not at all after warn: false
     return Promise.resolve();
   });
 });
+
+Deno.test("a console.warn that throws does not fail the scope being opened", async () => {
+  const warn = console.warn;
+  console.warn = () => {
+    throw new Error("no console here");
+  };
+  resetTreeWarnings();
+  setScopeTracking(false);
+  try {
+    assertEquals(await openedAfterAwait(() => failAfter(1_000, () => 1)), 1);
+    resetTreeWarnings();
+    assertEquals(await openedAfterAwait(() => Nursery.run(() => 2)), 2);
+    resetTreeWarnings();
+    noticeAsyncHooks();
+  } finally {
+    console.warn = warn;
+    setScopeTracking(true);
+    resetTreeWarnings();
+  }
+});
