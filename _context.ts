@@ -60,9 +60,10 @@ if (loaded === undefined) {
 // Without AsyncLocalStorage: the node current for the synchronous part of
 // the innermost callInNode() on the stack.
 let synchronous: ScopeCell | undefined;
-// Whether a scope has been opened yet: the async-hooks notice waits for it,
-// so that a program can choose first.
-let opened = false;
+// Whether the storage was checked for async hooks: at the first scope that
+// uses it, so that a program can choose first, and so that one found by the
+// dynamic import is checked too.
+let hooksChecked = false;
 
 /** Whether the current node follows asynchronous code (awaits, timers). */
 export function followsAsyncCode(): boolean {
@@ -100,15 +101,12 @@ export function parentOfNewScope(
   signal: AbortSignal | undefined,
 ): CancelNode | undefined {
   const node = currentNode();
-  if (!opened) {
-    opened = true;
-    if (
-      storage !== undefined &&
-      ridesOnAsyncHooks(
-        Object.getPrototypeOf(storage),
-        (globalThis as { process?: object }).process,
-      )
-    ) noticeAsyncHooks();
+  if (!hooksChecked && storage !== undefined) {
+    hooksChecked = true;
+    const process = (globalThis as { process?: object }).process;
+    if (ridesOnAsyncHooks(Object.getPrototypeOf(storage), process)) {
+      noticeAsyncHooks();
+    }
   }
   // Inside a nursery's task, after an await:
   //   nursery.startSoon(async () => { await x; await Nursery.run(...); });

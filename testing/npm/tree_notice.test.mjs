@@ -11,8 +11,9 @@ const LIBRARY = new URL("../../dist/mod.js", import.meta.url).href;
 const NOTICE = "builds AsyncLocalStorage on async hooks";
 
 /** Runs two nurseries in a fresh process after `setup`; returns its stderr. */
-function stderrOf(setup, flags = []) {
+function stderrOf(setup, flags = [], preamble = "") {
   const script = `
+    ${preamble}
     const { configureImplicitTree, Nursery } = await import(${
     JSON.stringify(LIBRARY)
   });
@@ -44,6 +45,16 @@ test("the async-hooks notice: once where Node runs AsyncLocalStorage on async ho
     const framed = stderrOf("", ["--experimental-async-context-frame"]);
     assert.equal(count(framed, NOTICE), 0);
   }
+});
+
+test("the async-hooks notice: said too where the storage comes from the dynamic import", () => {
+  // As on Node before 20.16 and 22.3, which have no getBuiltinModule.
+  const stderr = stderrOf(
+    "await new Promise((resolve) => setTimeout(resolve, 10));",
+    [],
+    "process.getBuiltinModule = undefined;",
+  );
+  assert.equal(count(stderr, NOTICE), onAsyncHooks ? 1 : 0);
 });
 
 test("the async-hooks notice: not said after configureImplicitTree chose", () => {
