@@ -3,7 +3,8 @@
  * The scratch project every non-Deno runtime runs in: a `package.json` that
  * depends on the packed tarball under the package's own name, plus the npm
  * packages the tests import (their versions from the offline import map,
- * the same as Deno uses) and the tools that drive browsers and workerd.
+ * the same as Deno uses), the tools that drive browsers and workerd, and
+ * `@types/node` for the type check's Node consumer.
  *
  * @module
  */
@@ -45,6 +46,7 @@ export async function installProject(
       ...await testDependencies(),
       "puppeteer-core": TOOLS.puppeteerCore,
       "workerd": TOOLS.workerd,
+      "@types/node": TOOLS.typesNode,
     },
   };
   await Deno.writeTextFile(

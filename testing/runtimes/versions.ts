@@ -10,6 +10,9 @@
 /** Build and drive tools, from npm. */
 export const TOOLS = {
   typescript: "5.9.3",
+  // The types of the oldest Node in the matrix, for the type check's Node
+  // consumer (type_check.ts).
+  typesNode: "22.20.7",
   esbuild: "0.28.2",
   puppeteerCore: "25.16.0",
   workerd: "1.20261117.1",
