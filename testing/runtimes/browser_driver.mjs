@@ -62,18 +62,17 @@ try {
   console.log(`browser-version: ${await browser.version()}`);
   // The tab the browser opened with is the one in front.
   const [page = await browser.newPage()] = await browser.pages();
-  const crashed = new Promise((_resolve, reject) => {
-    page.on("pageerror", (error) => reject(error));
-  });
+  // Logged, not fatal: Firefox reports the package's refused dynamic
+  // import("node:async_hooks") (which the package catches) as a page error.
+  // A suite that cannot load says so in its report; an uncaught error during
+  // a test fails that test (page_runner.ts).
+  page.on("pageerror", (error) => console.log(`pageerror: ${error}`));
   page.on("console", (message) => console.log(message.text()));
   await page.goto(url);
-  await Promise.race([
-    crashed,
-    page.waitForFunction(() => globalThis.nurseryReport !== undefined, {
-      timeout: 0,
-      polling: 500,
-    }),
-  ]);
+  await page.waitForFunction(() => globalThis.nurseryReport !== undefined, {
+    timeout: 0,
+    polling: 500,
+  });
   const report = await page.evaluate(() =>
     JSON.stringify(globalThis.nurseryReport)
   );

@@ -226,7 +226,16 @@ export async function bundleSuite(kind: BundleKind): Promise<string> {
     nodePaths: [`${PROJECT}node_modules`],
     mainFields: ["module", "main"],
     conditions: kind === "workerd" ? ["workerd", "worker", "browser"] : [],
-    define: { "import.meta.main": "false" },
+    define: {
+      "import.meta.main": "false",
+      // workerd before nodejs_compat (the nodejs_als row) leaves
+      // import.meta.url undefined, and test files build URLs from it at load
+      // time (for tests that need Deno APIs, skipped there): the URL current
+      // workerd gives the bundle.
+      ...(kind === "workerd"
+        ? { "import.meta.url": JSON.stringify("file:///bundle/suite.mjs") }
+        : {}),
+    },
     sourcemap: "inline",
     outfile,
     plugins: [plugin],

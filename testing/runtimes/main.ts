@@ -27,6 +27,9 @@ import { installProject } from "./project.ts";
 import type { SuiteResult } from "./result.ts";
 import { BUNDLE_KIND, runSuite } from "./run_suite.ts";
 import { typeCheck } from "./type_check.ts";
+import { SKIPS } from "./skips.ts";
+import { testNames } from "./deno_api_scan.ts";
+import { rootPath } from "./paths.ts";
 
 const args = new Set(Deno.args);
 const installedOnly = args.has("--installed");
@@ -84,6 +87,16 @@ if (args.has("--install-only")) {
   say(`installed: ${chosen.map((runtime) => runtime.name).join(", ")}`);
   if (missing.length > 0) say(`not installed: ${missing.join("; ")}`);
   Deno.exit(missing.length > 0 ? 1 : 0);
+}
+
+// A skip whose test was renamed or removed skips nothing: a failure.
+let staleSkips = 0;
+for (const entry of SKIPS) {
+  const names = testNames(await Deno.readTextFile(rootPath(entry.file)));
+  if (!names.includes(entry.test)) {
+    staleSkips++;
+    say(`skips.ts names no test of ${entry.file}: "${entry.test}"`);
+  }
 }
 
 const logs = cachePath("logs/");
@@ -154,7 +167,7 @@ const total = results.reduce(
     failed: sum.failed + r.failed,
     skipped: sum.skipped + r.skipped,
   }),
-  { passed: 0, failed: typeFailures, skipped: 0 },
+  { passed: 0, failed: typeFailures + staleSkips, skipped: 0 },
 );
 say(
   `runtimes: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`,

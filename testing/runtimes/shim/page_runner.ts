@@ -71,7 +71,11 @@ async function runOne(test: PlannedTest): Promise<Outcome> {
       if (!event.defaultPrevented) unhandled.push(event.reason);
     }, 0);
   };
+  // An exception nobody caught (in a timer, an event listener) fails the
+  // test it happened in, as in Deno.
+  const onError = (event: ErrorEvent) => unhandled.push(event.error);
   globalThis.addEventListener("unhandledrejection", onUnhandled);
+  globalThis.addEventListener("error", onError);
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     await Promise.race([
@@ -87,7 +91,9 @@ async function runOne(test: PlannedTest): Promise<Outcome> {
     await new Promise((resolve) => realSetTimeout(resolve, 0));
     await new Promise((resolve) => realSetTimeout(resolve, 0));
     if (unhandled.length > 0) {
-      throw new Error("unhandled rejection", { cause: unhandled[0] });
+      throw new Error("unhandled rejection or uncaught error", {
+        cause: unhandled[0],
+      });
     }
     return { ...base, result: "passed", ms: performance.now() - started };
   } catch (error) {
@@ -100,6 +106,7 @@ async function runOne(test: PlannedTest): Promise<Outcome> {
   } finally {
     realClearTimeout(timer);
     globalThis.removeEventListener("unhandledrejection", onUnhandled);
+    globalThis.removeEventListener("error", onError);
   }
 }
 
