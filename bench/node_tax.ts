@@ -93,7 +93,8 @@ for (const [key, results] of rows) {
   const used = {
     als: "one `als.run`",
     nursery: "one `Nursery.run` (dist/)",
-    explicit: "`configureImplicitTree({ asyncContext: false })`, one `Nursery.run`",
+    explicit:
+      "`configureImplicitTree({ asyncContext: false })`, one `Nursery.run`",
   }[what];
   console.log(
     `| ${name} | ${used} | ${drift.toFixed(2)}x | **${tax.toFixed(2)}x** | ${
