@@ -93,7 +93,7 @@ export function setScopeTracking(enabled: boolean): void {
 
 /**
  * The node a scope opened now hangs from (see currentNode), for the scopes
- * a program opens: nurseries, timeouts and standalone shields. `signal` is
+ * a program links by their parent: nurseries and timeouts. `signal` is
  * the one the scope was given. The one place that can tell a program the
  * tree is not what it thinks (`_tree_warnings.ts`).
  */

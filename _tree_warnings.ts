@@ -12,8 +12,8 @@
 //   which once used slow every promise of the process.
 
 let warnings = true;
-let lostTreeSaid = false;
-let asyncHooksSaid = false;
+// The warnings given so far, by the function that gives each.
+const said = new Set<() => void>();
 
 /** Turns both warnings off (`false`) or back on. */
 export function setTreeWarnings(enabled: boolean): void {
@@ -23,15 +23,13 @@ export function setTreeWarnings(enabled: boolean): void {
 /** Forgets that the warnings were given: for the tests of each one alone. */
 export function resetTreeWarnings(): void {
   warnings = true;
-  lostTreeSaid = false;
-  asyncHooksSaid = false;
+  said.clear();
 }
 
 /** Says, the first time only, that a scope became a root by accident. */
 export function warnLostTree(): void {
-  if (!warnings || lostTreeSaid) return;
-  lostTreeSaid = true;
-  say(
+  sayOnce(
+    warnLostTree,
     "@nursery/nursery: a nursery or timeout was opened without a signal " +
       "while another nursery runs, and this runtime has no " +
       "AsyncLocalStorage, so after an await it cannot know the task it runs " +
@@ -44,7 +42,9 @@ export function warnLostTree(): void {
 
 // A console.warn replaced by one that throws must not fail the scope that
 // is being opened.
-function say(message: string): void {
+function sayOnce(warning: () => void, message: string): void {
+  if (!warnings || said.has(warning)) return;
+  said.add(warning);
   try {
     console.warn(message);
   } catch {
@@ -74,9 +74,8 @@ export function ridesOnAsyncHooks(
 
 /** Says, the first time only, that the tree slows every promise here. */
 export function noticeAsyncHooks(): void {
-  if (!warnings || asyncHooksSaid) return;
-  asyncHooksSaid = true;
-  say(
+  sayOnce(
+    noticeAsyncHooks,
     "@nursery/nursery: this Node.js builds AsyncLocalStorage on async " +
       "hooks, which slow every promise of the process once a nursery has " +
       "run. Node 22 with --experimental-async-context-frame, or Node 24 and " +
