@@ -58,7 +58,8 @@ import {
   taskSettled,
 } from "./_task.ts";
 import { DEFAULTS, EMPTY, type Settings, settingsOf } from "./_settings.ts";
-import { Timer } from "./_timer.ts";
+import type { Timer } from "./_timer.ts";
+import { SharedTimer } from "./_shared_timer.ts";
 import { coarseNow } from "./_clock.ts";
 import { type MapContext, mapWith, type NurseryMapOptions } from "./map.ts";
 import {
@@ -140,7 +141,7 @@ export class Nursery {
   // When its slow-cancel report went out (-Infinity: not yet).
   #reportedAt = -Infinity;
   #deadline: Timer | undefined;
-  #watchdog: Timer | undefined;
+  #watchdog: SharedTimer | undefined;
   #unfollow: (() => void) | undefined;
   #resolve!: (value: unknown) => void;
   #reject!: (error: unknown) => void;
@@ -697,7 +698,7 @@ export class Nursery {
     this.#cancelledAt = coarseNow();
     const { slowCancelAfter } = this.#options;
     if (slowCancelAfter !== Infinity) {
-      this.#watchdog = Timer.after(
+      this.#watchdog = new SharedTimer(
         slowCancelAfter,
         () => Nursery.#reportSlowCancel(this),
       );

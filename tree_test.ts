@@ -3,7 +3,7 @@ import { assertEquals, assertStrictEquals } from "@std/assert";
 import { delay } from "@std/async";
 import { FakeTime } from "@std/testing/time";
 import { Nursery, type SlowCancelReport } from "./mod.ts";
-import { untilCancelled } from "./testing/helpers.ts";
+import { aborted, untilCancelled } from "./testing/helpers.ts";
 
 Deno.test("tree() renders the live tree of a known nursery exactly", async () => {
   using time = new FakeTime(1_000);
@@ -195,4 +195,130 @@ Deno.test("a cancellation that finishes in time reports nothing and leaves no ti
   await result.catch(() => {});
   assertEquals(time.next(), false);
   assertEquals(reports, []);
+});
+
+Deno.test("cancelling 10,000 nested nurseries at once arms one slow-cancel timer, not one per nursery", async () => {
+  // workerd allows 10,000 live timeouts per request: one per cancelled
+  // nursery made cancel() throw QuotaExceededError there.
+  const realSetTimeout = globalThis.setTimeout;
+  const realClearTimeout = globalThis.clearTimeout;
+  const live = new Set<unknown>();
+  globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+    const handle = realSetTimeout(() => {
+      live.delete(handle);
+      fn();
+    }, ms);
+    live.add(handle);
+    return handle;
+  }) as typeof setTimeout;
+  globalThis.clearTimeout = ((handle?: number) => {
+    live.delete(handle);
+    realClearTimeout(handle);
+  }) as typeof clearTimeout;
+  try {
+    const built = Promise.withResolvers<void>();
+    const chain = (depth: number): Promise<void> =>
+      Nursery.run((n) => {
+        n.startSoon(
+          depth === 0
+            ? ({ signal }) => {
+              built.resolve();
+              return aborted(signal);
+            }
+            : () => chain(depth - 1),
+        );
+      });
+    let root: Nursery | undefined;
+    const running = Nursery.run((n) => {
+      root = n;
+      n.startSoon(() => chain(10_000));
+    });
+    await built.promise;
+    root!.cancel();
+    const armedByCancel = live.size;
+    await running;
+    assertEquals({ armedByCancel, left: live.size }, {
+      armedByCancel: 1,
+      left: 0,
+    });
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+    globalThis.clearTimeout = realClearTimeout;
+  }
+});
+
+Deno.test("nurseries cancelled together share a slow-cancel timer, yet each is reported at its own time, and one that ends in time is not", async () => {
+  using time = new FakeTime(0);
+  const reported: string[] = [];
+  const releases: (() => void)[] = [];
+  const stuckNursery = (name: string, slowCancelAfter: number) => {
+    let nursery: Nursery | undefined;
+    const result = Nursery.run((n) => {
+      nursery = n;
+      n.startSoon(() => new Promise<void>((resolve) => releases.push(resolve)));
+    }, {
+      name,
+      slowCancelAfter,
+      onSlowCancel: (report) =>
+        reported.push(`${report.nursery.name} at ${Date.now()}`),
+    }).catch(() => {});
+    return { nursery: nursery!, result };
+  };
+  const a = stuckNursery("a", 100);
+  const b = stuckNursery("b", 100);
+  const c = stuckNursery("c", 100);
+  const short = stuckNursery("short", 30);
+  a.nursery.cancel();
+  b.nursery.cancel();
+  c.nursery.cancel();
+  short.nursery.cancel();
+  await time.tickAsync(50);
+  const late = stuckNursery("late", 100);
+  late.nursery.cancel();
+  // b ends in time: its stuck task lets go.
+  releases[1]();
+  await time.tickAsync(200);
+  assertEquals(reported, [
+    "short at 30",
+    "a at 100",
+    "c at 100",
+    "late at 150",
+  ]);
+  for (const release of releases) release();
+  await Promise.all([a, b, c, short, late].map((entry) => entry.result));
+  assertEquals(time.next(), false);
+});
+
+Deno.test("a nursery cancelled in the millisecond a slow-cancel timer fired or was cleared is reported too", async () => {
+  // Under FakeTime the millisecond lasts until the next tick: a nursery
+  // cancelled then must not join a timer that already fired, or that the
+  // last nursery sharing it cleared.
+  using time = new FakeTime(0);
+  const reported: string[] = [];
+  const releases: (() => void)[] = [];
+  const stuck = (name: string) => {
+    let nursery: Nursery | undefined;
+    const result = Nursery.run((n) => {
+      nursery = n;
+      n.startSoon(() => new Promise<void>((resolve) => releases.push(resolve)));
+    }, {
+      name,
+      slowCancelAfter: 0,
+      onSlowCancel: (report) => reported.push(report.nursery.name),
+    }).catch(() => {});
+    return { nursery: nursery!, result };
+  };
+  const cleared = stuck("cleared");
+  const a = stuck("a");
+  const b = stuck("b");
+  cleared.nursery.cancel();
+  releases[0]();
+  await cleared.result;
+  a.nursery.cancel();
+  await time.tickAsync(0);
+  b.nursery.cancel();
+  await time.tickAsync(0);
+  assertEquals(reported, ["a", "b"]);
+  for (const release of releases) release();
+  await Promise.all([a.result, b.result]);
 });

@@ -201,30 +201,6 @@ export const SKIPS: readonly Skip[] = [
     test: "nursery cancellation reaches what a child opened without a signal",
   },
   {
-    runtime: "workerd",
-    file: "cancel_tree_test.ts",
-    test:
-      "cancel() aborts every signal of a 10,000-level tree before it returns, each parent before its children",
-    reason:
-      "workerd: at most 10,000 timeouts may be active per request, and each cancelled nursery arms its slow-cancel timer: cancelling 10,000 nested nurseries throws QuotaExceededError from cancel() (with slowCancelAfter: Infinity it settles); reported to the lead",
-  },
-  {
-    runtime: "workerd",
-    file: "guarantees_test.ts",
-    test:
-      "tree() renders a tree 10,000 levels deep and one 100,000 wide without overflow, well under a second",
-    reason:
-      "workerd: at most 10,000 timeouts may be active per request, and each cancelled nursery arms its slow-cancel timer: cancelling 10,000 nested nurseries throws QuotaExceededError from cancel() (with slowCancelAfter: Infinity it settles); reported to the lead",
-  },
-  {
-    runtime: "workerd",
-    file: "review_test.ts",
-    test:
-      "Nursery.run: a failure at the bottom of 10,000 nested nurseries propagates in linear time",
-    reason:
-      "workerd: at most 10,000 timeouts may be active per request, and each cancelled nursery arms its slow-cancel timer: cancelling 10,000 nested nurseries throws QuotaExceededError from cancel() (with slowCancelAfter: Infinity it settles); reported to the lead",
-  },
-  {
     runtime: "chromium",
     file: "cancel_tree_test.ts",
     test:
@@ -241,28 +217,12 @@ export const SKIPS: readonly Skip[] = [
       "firefox: the test starts a Web Worker from the repository's testing/no_async_context_worker.ts, which the page's server does not serve and a browser cannot run as TypeScript",
   },
   {
-    runtime: "workerd",
-    file: "reliability_test.ts",
-    test:
-      "10,000 nested nurseries complete, and cancel from the root, without a stack overflow",
-    reason:
-      "workerd: at most 10,000 timeouts may be active per request, and each cancelled nursery arms its slow-cancel timer: cancelling 10,000 nested nurseries throws QuotaExceededError from cancel() (3,000 or 9,000 deep it settles, and with slowCancelAfter: Infinity 10,500 deep); reported to the lead",
-  },
-  {
     runtime: "firefox",
     file: "concurrency_test.ts",
     test:
       "concurrency: 1,000 queued tasks never exceed the limit, and run in FIFO order",
     reason:
       "firefox: stalls past the time limit with the CPU idle (1.6 s in Chromium; 200 chained real timers take 0.85 s in the same page): timer throttling under puppeteer, not yet understood",
-  },
-  {
-    runtime: "firefox",
-    file: "reliability_test.ts",
-    test:
-      "100,000 children, half failing: one MultiError with exactly the 50,000 failures",
-    reason:
-      "firefox: an Error's stack holds only frames, so MultiError's combined stack lacks each child's 'Error: message' line (multi_error.ts combineStacks); remove once it adds the line",
   },
   {
     runtime: "node",
