@@ -28,3 +28,14 @@ export function reportError(what: string, error: unknown): void {
     console.error(what, "(a value that cannot be printed)");
   }
 }
+
+/**
+ * An error's stack headed by `Name: message`, as V8 writes it: Firefox's
+ * and Safari's `stack` holds only the frames. Reading the error runs user
+ * code (getters): what that throws is the caller's to handle.
+ */
+export function headedStack(error: Error, stack: string): string {
+  const head = `${String(error.name)}: ${String(error.message)}`;
+  if (stack.startsWith(head)) return stack;
+  return stack === "" ? head : `${head}\n${stack}`;
+}

@@ -4,6 +4,7 @@
 import { dumpTasks } from "./dump_tasks.ts";
 import { Cancelled } from "./errors.ts";
 import { Nursery } from "./nursery.ts";
+import { headedStack } from "./_inspect.ts";
 import type { Host, ProgramSignal } from "./_host.ts";
 import type { NurseryRunOptions } from "./types.ts";
 import { checkFunction, checkOptions, checkRunOptions } from "./_validate.ts";
@@ -135,9 +136,7 @@ function describeValue(value: unknown): string {
   try {
     if (value instanceof Error) {
       const stack: unknown = value.stack;
-      return typeof stack === "string"
-        ? stack
-        : `${String(value.name)}: ${String(value.message)}`;
+      return headedStack(value, typeof stack === "string" ? stack : "");
     }
     return `Uncaught ${
       typeof value === "string" ? JSON.stringify(value) : String(value)

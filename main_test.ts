@@ -292,6 +292,30 @@ Deno.test("main() prints a MultiError with every child's stack, and its causes",
   );
 });
 
+Deno.test("main() prints a failure whose stack holds only frames, as Firefox's does, with its name and message first", async () => {
+  using errors = captureErrors();
+  const host = new FakeHost();
+  const framesOnly = (message: string) => {
+    const error = new TypeError(message);
+    error.stack = "body@file:///app.js:1:1\n";
+    return error;
+  };
+  assertEquals(
+    await runProgram(() => Promise.reject(framesOnly("alone")), {}, host),
+    1,
+  );
+  assertHas(errors.lines[0], /^error: TypeError: alone\nbody@file:/);
+  await runProgram(
+    (nursery) => {
+      nursery.startSoon(() => Promise.reject(framesOnly("one")), { name: "a" });
+      nursery.startSoon(() => Promise.reject(framesOnly("two")), { name: "b" });
+    },
+    {},
+    host,
+  );
+  assertHas(errors.lines[1], /\[a\] TypeError: one\n\s+body@file:/);
+});
+
 Deno.test("main() without a process (a browser) runs the body, without signals", async () => {
   using errors = captureErrors();
   let ran = false;

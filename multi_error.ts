@@ -5,7 +5,7 @@
  * @module
  */
 import { failureLabel, givenLabels } from "./_failure_labels.ts";
-import { isInstance } from "./_inspect.ts";
+import { headedStack, isInstance } from "./_inspect.ts";
 
 // A log line must stay readable with 50,000 failures: name the first few,
 // and quote each one's message only so far (nested groups quote each other).
@@ -69,7 +69,12 @@ export class MultiError extends AggregateError {
     Object.defineProperty(this, "stack", {
       configurable: true,
       enumerable: false,
-      get: () => this.#stack ??= combineStacks(this.#ownStack, list, labels),
+      get: () =>
+        this.#stack ??= combineStacks(
+          headedStack(this, this.#ownStack ?? ""),
+          list,
+          labels,
+        ),
       set: (value: string) => this.#stack = value,
     });
   }
@@ -223,10 +228,7 @@ function stackText(error: unknown): string {
   try {
     if (error instanceof Error) {
       const stack: unknown = error.stack;
-      if (typeof stack !== "string") return summary(error);
-      // Firefox's stack holds only the frames: say what it is first.
-      const head = summary(error);
-      return stack.startsWith(head) ? stack : `${head}\n${stack}`;
+      return headedStack(error, typeof stack === "string" ? stack : "");
     }
   } catch {
     return INDESCRIBABLE;
@@ -235,11 +237,11 @@ function stackText(error: unknown): string {
 }
 
 function combineStacks(
-  own: string | undefined,
+  own: string,
   errors: unknown[],
   labels: ReadonlyMap<unknown, string> | undefined,
 ): string {
-  const parts = [own ?? "MultiError"];
+  const parts = [own];
   errors.forEach((error, index) => {
     const label = labels?.get(error) ?? failureLabel(error) ??
       `error ${index + 1}`;
