@@ -210,3 +210,14 @@ interface NodeProcess {
   on(event: "unhandledRejection", listener: () => void): void;
   off(event: "unhandledRejection", listener: () => void): void;
 }
+
+/** The class of error this engine throws when the stack runs out. */
+export function stackOverflowClass(): new (...args: never[]) => Error {
+  const recurse = (): number => recurse() + 1;
+  try {
+    recurse();
+  } catch (error) {
+    return (error as Error).constructor as new (...args: never[]) => Error;
+  }
+  throw new Error("unreachable: unbounded recursion returned");
+}
