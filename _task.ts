@@ -30,6 +30,17 @@ export const stranded: TaskHandle<unknown>[] = [];
 export const strandedErrors: unknown[] = [];
 let drainQueued = false;
 
+/**
+ * Queues the drain if anything waits for it: called where the stack has
+ * unwound, as a queueDrain() that ran out of stack left it to be.
+ */
+function queueDrainIfWaiting(): void {
+  if (
+    stranded.length !== 0 || unannounced.length !== 0 ||
+    unrepaired.length !== 0
+  ) queueDrain();
+}
+
 /** Queues the failure of the stranded tasks, once. */
 export function queueDrain(): void {
   if (drainQueued) return;
@@ -205,7 +216,7 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
   ): void {
     this.#status = "running";
     this.#startedAt = coarseNow();
-    if (stranded.length !== 0) queueDrain();
+    queueDrainIfWaiting();
     // Nurseries nest through synchronous calls (a body starts a task that
     // opens the next nursery), and a chain of a few hundred levels would
     // overflow the stack inside the bookkeeping, half done. Past a depth no
@@ -240,9 +251,13 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
     } finally {
       depth--;
     }
-    // A task started in fn's code may have been stranded where even queueing
-    // failed; the stack has unwound to here, so queue it now.
-    if (stranded.length !== 0) queueDrain();
+    // A task started or settled in fn's code may have been set aside where
+    // even queueing failed; the stack has unwound to here, so queue it now.
+    try {
+      queueDrainIfWaiting();
+    } catch {
+      // Still out of stack: a shallower task queues it.
+    }
     if (!threw) this.follow(result);
     else if (depth <= 1) this.#fail(result);
     else {

@@ -320,6 +320,35 @@ Deno.test("a hostile value thrown while its task is being cancelled still lets r
   assertEquals(unhandled.count, 0);
 });
 
+Deno.test("a task settled where even queueMicrotask ran out of stack is announced once the stack unwinds, and run() settles", async () => {
+  // Where the stack runs out is the engine's: SpiderMonkey ran out inside
+  // the library's queueMicrotask call, after a task that returned at once
+  // had been set aside to announce from a fresh stack; nothing queued it
+  // again and run() never settled. Here queueMicrotask refuses while a
+  // task's task settles at once, as a stack that is exhausted would.
+  const run = Nursery.run((nursery) => {
+    const queue = globalThis.queueMicrotask;
+    globalThis.queueMicrotask = () => {
+      throw new RangeError("Maximum call stack size exceeded");
+    };
+    try {
+      nursery.startSoon(function outer() {
+        nursery.startSoon(function inner() {
+          return "at once";
+        });
+      });
+    } finally {
+      globalThis.queueMicrotask = queue;
+    }
+    return nursery;
+  });
+  const outcome = await outcomeWithin(run, 200);
+  if (!outcome.settled || !outcome.ok) {
+    throw new Error(`run() did not resolve: ${Deno.inspect(outcome)}`);
+  }
+  assertEquals((outcome.value as Nursery).tasks, []);
+});
+
 Deno.test("stack exhaustion in a deep synchronous chain of startSoon() calls is a task's failure, reported, and run() settles", async () => {
   using unhandled = countUnhandledRejections();
   const links = 20_000;
