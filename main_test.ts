@@ -22,6 +22,10 @@ function assertHas(text: string, expected: string | RegExp): void {
   );
 }
 
+// A stack frame's line: V8's "    at f (file:1:2)", SpiderMonkey's and
+// JavaScriptCore's "f@file:1:2".
+const FRAME = String.raw`\s*(at .*|.*@.*):\d+:\d+\)?(\n|$)`;
+
 // The child programs: real processes that receive real signals.
 const CHILD = new URL("./testing/main_child.mjs", import.meta.url).pathname;
 const LIBRARY = new URL("./mod.ts", import.meta.url).href;
@@ -234,7 +238,10 @@ Deno.test("main() reports a failure during a signal's cancellation, and exits wi
     host,
   );
   assertEquals(await exited, 1);
-  assertHas(errors.lines[1], /^error: Error: cleanup failed\n\s+at /);
+  assertHas(
+    errors.lines[1],
+    new RegExp(`^error: Error: cleanup failed\n${FRAME}`),
+  );
 });
 
 Deno.test("main() also stops for its own signal option, as a failure", async () => {
@@ -276,7 +283,7 @@ Deno.test("main() prints a MultiError with every child's stack, and its causes",
   assertEquals(host.exitCode, 1);
   const [printed] = errors.lines;
   assertHas(printed, /^error: MultiError: 2 tasks failed/);
-  assertHas(printed, /\[one\] Error: a\n\s+at /);
+  assertHas(printed, new RegExp(`\\[one\\] Error: a\n${FRAME}`));
   assertHas(printed, "[two] a string");
   const single = await runProgram(
     () => {
