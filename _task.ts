@@ -399,10 +399,16 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
 
   /**
    * Fails the task with `error`, if it has not settled: its start threw
-   * (the stack ran out after it was registered), or its code threw.
+   * (the stack ran out after it was registered), or its code threw. If it
+   * had settled, finishes telling its nursery.
    */
   failToStart(error: unknown): void {
-    this.#fail(error);
+    // It settled, and the stack ran out before its nursery heard of it, past
+    // the guards, on the way out of #settle (SpiderMonkey can throw "too
+    // much recursion" at a plain array store): the start failed afterwards,
+    // but the outcome stands, and the nursery must still hear of it.
+    if (!this.live) this.repair();
+    else this.#fail(error);
   }
 
   /** Ends a task's startup: `started()` was called, or the task ended. */
