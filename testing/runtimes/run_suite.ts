@@ -29,6 +29,8 @@ import { runInWorkerd } from "./workerd.ts";
 
 const ONLINE_ONLY_MARKER = "// @std-online-only";
 const OFFLINE_MAP = "testing/offline_std/import_map.json";
+// Maps the package's name to the sources, for the Deno rows' probe.
+const DENO_LACKS_MAP = "testing/runtimes/deno_lacks_map.json";
 
 async function versionOf(binary: string, args: string[]): Promise<string> {
   const { output } = await runCommand(binary, args);
@@ -70,12 +72,18 @@ async function runDeno(runtime: Runtime): Promise<SuiteResult> {
     env: { DENO_TLS_CA_STORE: "system" },
   });
   const counts = parseSummary(output, ok, DENO_SUMMARY);
+  const lacks = await runCommand(deno, [
+    "run",
+    "--no-config",
+    `--import-map=${DENO_LACKS_MAP}`,
+    "testing/runtimes/shim/deno_lacks.ts",
+  ], { cwd: rootPath("") });
   return {
     version: await versionOf(deno, ["--version"]),
     ...counts,
     skipped: counts.skipped + skipped,
-    tree: "",
-    output,
+    tree: treeFrom(lacks.output),
+    output: `${lacks.output}\n${output}`,
   };
 }
 
