@@ -51,6 +51,17 @@ export function nodeOfCell(
   return cell?.node;
 }
 
+// Every cancellation that aborts signals is numbered, and first queues a
+// microtask that counts it as seen: a promise reaction that runs while a
+// cancellation is not seen yet was queued before it (the queue is FIFO), so
+// the promise it follows had settled before that cancellation's signals
+// were aborted.
+let abortsMade = 0;
+let abortsSeen = 0;
+const seeAbort = () => {
+  abortsSeen++;
+};
+
 /**
  * A node of the cancel tree. Children are a doubly linked list (no Set: a
  * hot spawn path pays nothing but four assignments); the AbortController is
@@ -73,6 +84,9 @@ export class CancelNode {
   #reason: unknown;
   #fromAbove = false;
   #aboveReason: unknown;
+  // The number of the cancellation that aborted this node (see abortsMade);
+  // 0: none, or it was made cancelled.
+  #abortNumber = 0;
 
   /**
    * Links a new node under `parent` (skipping closed ancestors). It starts
@@ -138,6 +152,15 @@ export class CancelNode {
   /** The first cancellation's reason: what the signal was aborted with. */
   get reason(): unknown {
     return this.#reason;
+  }
+
+  /**
+   * Whether the node's signal was aborted after the promise reaction running
+   * now was queued: the promise it follows had settled before, so its
+   * outcome cannot be an answer to that cancellation.
+   */
+  get abortedSinceQueued(): boolean {
+    return this.#abortNumber > abortsSeen;
   }
 
   /** Whether a cancellation came from outside the node (parent or outer signal). */
@@ -207,6 +230,12 @@ export class CancelNode {
   // Phase two: user code (abort listeners) may run from here on, and finds
   // every node of the subtree already marked.
   static #abort(aborted: CancelNode[]): void {
+    if (aborted.length === 0) return;
+    // Before any signal is aborted, so that a rejection that answers the
+    // abort (in a listener, or later) is queued after it.
+    queueMicrotask(seeAbort);
+    const number = ++abortsMade;
+    for (const node of aborted) node.#abortNumber = number;
     for (const node of aborted) {
       if (node.#controller?.signal.aborted === false) {
         node.#controller.abort(node.#reason);

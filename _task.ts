@@ -286,7 +286,15 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
     }
     Promise.resolve(result as PromiseLike<unknown>).then(
       (value) => this.#settle("fulfilled", value),
-      (error) => this.#fail(error),
+      (error) => {
+        // Rejected before its signal was aborted, heard of after: a
+        // sibling's failure heard first cancelled it in between. Its
+        // AbortError is no answer to that cancellation but a failure:
+        //   startSoon(() => Promise.reject(failure));
+        //   startSoon(() => Promise.reject(new DOMException("", "AbortError")));
+        if (this.abortedSinceQueued) this.#settle("rejected", error);
+        else this.#fail(error);
+      },
     );
   }
 

@@ -398,6 +398,46 @@ Deno.test("a rejection is a cancellation only if the task's signal was aborted",
       assertEquals(status, "cancelled");
     },
   );
+  // The nursery hears of a rejection a microtask after it happened, so a
+  // sibling's failure heard first has cancelled the task by then. What
+  // counts is whether the signal was aborted when the task rejected (the
+  // property test found it: a task rethrowing a nested nursery's own
+  // cancellation in the same turn as a sibling's failure).
+  await t.step(
+    "an AbortError a task rejected with before a sibling's failure cancelled it is a real failure",
+    async () => {
+      const failure = new Error("db down");
+      const own = new DOMException("library gave up", "AbortError");
+      const error = await assertRejects(() =>
+        Nursery.run((nursery) => {
+          nursery.startSoon(() => Promise.reject(failure));
+          nursery.startSoon(() => Promise.reject(own));
+        })
+      );
+      assertInstanceOf(error, MultiError);
+      assertEquals(error.errors, [failure, own]);
+    },
+  );
+  await t.step(
+    "an AbortError a task rejects with inside the abort, before the nursery hears of it, is a cancellation",
+    async () => {
+      const failure = new Error("db down");
+      const error = await assertRejects(() =>
+        Nursery.run((nursery) => {
+          nursery.startSoon(({ signal }) =>
+            new Promise((_, reject) =>
+              signal.addEventListener("abort", () =>
+                reject(new DOMException("fetch aborted", "AbortError")))
+            )
+          );
+          nursery.startSoon(() =>
+            Promise.reject(failure)
+          );
+        })
+      );
+      assertStrictEquals(error, failure);
+    },
+  );
 });
 
 Deno.test("task.cancel() cancels that task only", async () => {
