@@ -52,12 +52,15 @@ export function nodeOfCell(
 }
 
 // Every cancellation that aborts signals is numbered, and first queues a
-// microtask that counts it as seen: a promise reaction that runs while a
-// cancellation is not seen yet was queued before it (the queue is FIFO), so
-// the promise it follows had settled before that cancellation's signals
-// were aborted.
-let abortsMade = 0;
-let abortsSeen = 0;
+// microtask that counts it as seen. The queue is FIFO, so a promise
+// reaction runs after the microtasks of the cancellations made before it
+// was queued and before those of the ones made after: when it runs,
+// abortsSeen is how many had been made when the promise it follows settled
+// (or, for a thenable or a promise settled before it was followed, later).
+/** How many cancellations have aborted signals so far. */
+export let abortsMade = 0;
+/** How many of them the microtask queue has passed since. */
+export let abortsSeen = 0;
 const seeAbort = () => {
   abortsSeen++;
 };
@@ -155,12 +158,12 @@ export class CancelNode {
   }
 
   /**
-   * Whether the node's signal was aborted after the promise reaction running
-   * now was queued: the promise it follows had settled before, so its
-   * outcome cannot be an answer to that cancellation.
+   * Whether the node's signal was aborted by a cancellation after the first
+   * `count` (see abortsMade): an outcome that happened when only `count`
+   * had been made cannot be an answer to it.
    */
-  get abortedSinceQueued(): boolean {
-    return this.#abortNumber > abortsSeen;
+  abortedAfter(count: number): boolean {
+    return this.#abortNumber > count;
   }
 
   /** Whether a cancellation came from outside the node (parent or outer signal). */

@@ -438,6 +438,46 @@ Deno.test("a rejection is a cancellation only if the task's signal was aborted",
       assertStrictEquals(error, failure);
     },
   );
+  // A throw inside another task's synchronous code is told to the nursery
+  // from a fresh stack, a microtask later: the same question.
+  await t.step(
+    "an AbortError a task threw inside a sibling's start, before the body cancelled, is a real failure",
+    async () => {
+      const own = new DOMException("library gave up", "AbortError");
+      const error = await assertRejects(() =>
+        Nursery.run((nursery) => {
+          nursery.startSoon(() => {
+            nursery.startSoon(() => {
+              throw own;
+            });
+          });
+          nursery.cancel();
+        })
+      );
+      assertStrictEquals(error, own);
+    },
+  );
+  await t.step(
+    "an AbortError a task throws inside a sibling's start, after it cancelled the nursery, is a cancellation",
+    async () => {
+      // Told first, from the fresh stack queued for it before the cancel.
+      const first = new Error("db down");
+      const error = await assertRejects(() =>
+        Nursery.run((nursery) => {
+          nursery.startSoon(() => {
+            nursery.startSoon(() => {
+              throw first;
+            });
+            nursery.startSoon(() => {
+              nursery.cancel();
+              throw new DOMException("gave up", "AbortError");
+            });
+          });
+        })
+      );
+      assertStrictEquals(error, first);
+    },
+  );
 });
 
 Deno.test("task.cancel() cancels that task only", async () => {
