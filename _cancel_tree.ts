@@ -51,6 +51,20 @@ export function nodeOfCell(
   return cell?.node;
 }
 
+// Every cancellation that aborts signals is numbered, and first queues a
+// microtask that counts it as seen. The queue is FIFO, so a promise
+// reaction runs after the microtasks of the cancellations made before it
+// was queued and before those of the ones made after: when it runs,
+// abortsSeen is how many had been made when the promise it follows settled
+// (or, for a thenable or a promise settled before it was followed, later).
+/** How many cancellations have aborted signals so far. */
+export let abortsMade = 0;
+/** How many of them the microtask queue has passed since. */
+export let abortsSeen = 0;
+const seeAbort = () => {
+  abortsSeen++;
+};
+
 /**
  * A node of the cancel tree. Children are a doubly linked list (no Set: a
  * hot spawn path pays nothing but four assignments); the AbortController is
@@ -73,6 +87,9 @@ export class CancelNode {
   #reason: unknown;
   #fromAbove = false;
   #aboveReason: unknown;
+  // The number of the cancellation that aborted this node (see abortsMade);
+  // 0: none, or it was made cancelled.
+  #abortNumber = 0;
 
   /**
    * Links a new node under `parent` (skipping closed ancestors). It starts
@@ -138,6 +155,15 @@ export class CancelNode {
   /** The first cancellation's reason: what the signal was aborted with. */
   get reason(): unknown {
     return this.#reason;
+  }
+
+  /**
+   * Whether the node's signal was aborted by a cancellation after the first
+   * `count` (see abortsMade): an outcome that happened when only `count`
+   * had been made cannot be an answer to it.
+   */
+  abortedAfter(count: number): boolean {
+    return this.#abortNumber > count;
   }
 
   /** Whether a cancellation came from outside the node (parent or outer signal). */
@@ -207,6 +233,12 @@ export class CancelNode {
   // Phase two: user code (abort listeners) may run from here on, and finds
   // every node of the subtree already marked.
   static #abort(aborted: CancelNode[]): void {
+    if (aborted.length === 0) return;
+    // Before any signal is aborted, so that a rejection that answers the
+    // abort (in a listener, or later) is queued after it.
+    queueMicrotask(seeAbort);
+    const number = ++abortsMade;
+    for (const node of aborted) node.#abortNumber = number;
     for (const node of aborted) {
       if (node.#controller?.signal.aborted === false) {
         node.#controller.abort(node.#reason);

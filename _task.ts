@@ -1,5 +1,5 @@
 // Copyright 2026 the @nursery/nursery authors. MIT license.
-import { CancelNode } from "./_cancel_tree.ts";
+import { abortsMade, abortsSeen, CancelNode } from "./_cancel_tree.ts";
 import { Cancelled, type CancelOrigin } from "./errors.ts";
 import { coarseNow } from "./_clock.ts";
 import { callInNode, currentNode } from "./_context.ts";
@@ -28,6 +28,8 @@ export const stranded: TaskHandle<unknown>[] = [];
 // (Drained by drainStranded, with unannounced and unrepaired below.)
 /** See above: their errors, at the same positions. */
 export const strandedErrors: unknown[] = [];
+/** See above: `abortsMade` when each threw (see TaskHandle.#fail). */
+export const strandedAborts: number[] = [];
 let drainQueued = false;
 
 /**
@@ -59,7 +61,8 @@ function drainStranded(): void {
   // In the order they were stranded; the stack is fresh here.
   const tasks = stranded.splice(0);
   const errors = strandedErrors.splice(0);
-  tasks.forEach((task, at) => task.failToStart(errors[at]));
+  const aborts = strandedAborts.splice(0);
+  tasks.forEach((task, at) => task.failToStart(errors[at], aborts[at]));
   for (const task of unannounced.splice(0)) task.announce();
   for (const task of unrepaired.splice(0)) task.repair();
 }
@@ -266,6 +269,7 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
       // from a fresh stack. Plain stores first: even a call may throw here.
       stranded[stranded.length] = this as TaskHandle<unknown>;
       strandedErrors[strandedErrors.length] = result;
+      strandedAborts[strandedAborts.length] = abortsMade;
       try {
         queueDrain();
       } catch {
@@ -301,7 +305,7 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
     }
     Promise.resolve(result as PromiseLike<unknown>).then(
       (value) => this.#settle("fulfilled", value),
-      (error) => this.#fail(error),
+      (error) => this.#fail(error, abortsSeen),
     );
   }
 
@@ -322,9 +326,16 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
     return this.#ensurePromise().finally(onfinally);
   }
 
-  #fail(error: unknown): void {
-    if (!this.endsAsCancellation(error)) this.#settle("rejected", error);
-    else if (
+  // `aborts`: how many cancellations had aborted signals (abortsMade) when
+  // the task threw or rejected, for an outcome the nursery hears of later.
+  // A cancellation since then is no cause of it, so its AbortError is a
+  // failure: a sibling's failure, heard of first, cancels it in between.
+  //   startSoon(() => Promise.reject(failure));
+  //   startSoon(() => Promise.reject(new DOMException("", "AbortError")));
+  #fail(error: unknown, aborts = Infinity): void {
+    if (this.abortedAfter(aborts) || !this.endsAsCancellation(error)) {
+      this.#settle("rejected", error);
+    } else if (
       // A shielded child's own deadline (shield({ timeout })) is a failure,
       // as under failAfter; a body's deadline is its nursery's to report.
       this.origin === "timeout" && !this.fromAbove && !this.#isBody
@@ -402,13 +413,13 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
    * (the stack ran out after it was registered), or its code threw. If it
    * had settled, finishes telling its nursery.
    */
-  failToStart(error: unknown): void {
+  failToStart(error: unknown, aborts: number): void {
     // It settled, and the stack ran out before its nursery heard of it, past
     // the guards, on the way out of #settle (SpiderMonkey can throw "too
     // much recursion" at a plain array store): the start failed afterwards,
     // but the outcome stands, and the nursery must still hear of it.
     if (!this.live) this.repair();
-    else this.#fail(error);
+    else this.#fail(error, aborts);
   }
 
   /** Ends a task's startup: `started()` was called, or the task ended. */

@@ -26,7 +26,7 @@
  * @module
  */
 import { NurseryClosedError } from "./errors.ts";
-import { type CancelNode, followSignal } from "./_cancel_tree.ts";
+import { abortsMade, type CancelNode, followSignal } from "./_cancel_tree.ts";
 import { currentNode, parentOfNewScope } from "./_context.ts";
 import { armDeadline, formatMs } from "./_deadline.ts";
 import { labelFailure } from "./_failure_labels.ts";
@@ -52,6 +52,7 @@ import {
   startedBy,
   type Startup,
   stranded,
+  strandedAborts,
   strandedErrors,
   TaskHandle,
   taskRepaired,
@@ -659,6 +660,7 @@ export class Nursery {
       // Plain stores: with the stack exhausted, even a call may throw.
       stranded[stranded.length] = task;
       strandedErrors[strandedErrors.length] = error;
+      strandedAborts[strandedAborts.length] = abortsMade;
       try {
         queueDrain();
       } catch {

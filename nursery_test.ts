@@ -398,6 +398,86 @@ Deno.test("a rejection is a cancellation only if the task's signal was aborted",
       assertEquals(status, "cancelled");
     },
   );
+  // The nursery hears of a rejection a microtask after it happened, so a
+  // sibling's failure heard first has cancelled the task by then. What
+  // counts is whether the signal was aborted when the task rejected (the
+  // property test found it: a task rethrowing a nested nursery's own
+  // cancellation in the same turn as a sibling's failure).
+  await t.step(
+    "an AbortError a task rejected with before a sibling's failure cancelled it is a real failure",
+    async () => {
+      const failure = new Error("db down");
+      const own = new DOMException("library gave up", "AbortError");
+      const error = await assertRejects(() =>
+        Nursery.run((nursery) => {
+          nursery.startSoon(() => Promise.reject(failure));
+          nursery.startSoon(() => Promise.reject(own));
+        })
+      );
+      assertInstanceOf(error, MultiError);
+      assertEquals(error.errors, [failure, own]);
+    },
+  );
+  await t.step(
+    "an AbortError a task rejects with inside the abort, before the nursery hears of it, is a cancellation",
+    async () => {
+      const failure = new Error("db down");
+      const error = await assertRejects(() =>
+        Nursery.run((nursery) => {
+          nursery.startSoon(({ signal }) =>
+            new Promise((_, reject) =>
+              signal.addEventListener("abort", () =>
+                reject(new DOMException("fetch aborted", "AbortError")))
+            )
+          );
+          nursery.startSoon(() =>
+            Promise.reject(failure)
+          );
+        })
+      );
+      assertStrictEquals(error, failure);
+    },
+  );
+  // A throw inside another task's synchronous code is told to the nursery
+  // from a fresh stack, a microtask later: the same question.
+  await t.step(
+    "an AbortError a task threw inside a sibling's start, before the body cancelled, is a real failure",
+    async () => {
+      const own = new DOMException("library gave up", "AbortError");
+      const error = await assertRejects(() =>
+        Nursery.run((nursery) => {
+          nursery.startSoon(() => {
+            nursery.startSoon(() => {
+              throw own;
+            });
+          });
+          nursery.cancel();
+        })
+      );
+      assertStrictEquals(error, own);
+    },
+  );
+  await t.step(
+    "an AbortError a task throws inside a sibling's start, after it cancelled the nursery, is a cancellation",
+    async () => {
+      // Told first, from the fresh stack queued for it before the cancel.
+      const first = new Error("db down");
+      const error = await assertRejects(() =>
+        Nursery.run((nursery) => {
+          nursery.startSoon(() => {
+            nursery.startSoon(() => {
+              throw first;
+            });
+            nursery.startSoon(() => {
+              nursery.cancel();
+              throw new DOMException("gave up", "AbortError");
+            });
+          });
+        })
+      );
+      assertStrictEquals(error, first);
+    },
+  );
 });
 
 Deno.test("task.cancel() cancels that task only", async () => {
