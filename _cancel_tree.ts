@@ -236,8 +236,14 @@ export class CancelNode {
     if (aborted.length === 0) return;
     // Before any signal is aborted, so that a rejection that answers the
     // abort (in a listener, or later) is queued after it.
-    queueMicrotask(seeAbort);
     const number = ++abortsMade;
+    try {
+      queueMicrotask(seeAbort);
+    } catch {
+      // Out of stack: seen at once. A rejection already on its way is then
+      // taken for an answer to this cancellation, the lesser error.
+      abortsSeen++;
+    }
     for (const node of aborted) node.#abortNumber = number;
     for (const node of aborted) {
       if (node.#controller?.signal.aborted === false) {

@@ -349,6 +349,33 @@ Deno.test("a task settled where even queueMicrotask ran out of stack is announce
   assertEquals((outcome.value as Nursery).tasks, []);
 });
 
+Deno.test("cancel() where even queueMicrotask ran out of stack still aborts every signal, and run() settles", async () => {
+  // cancel() queues one microtask before it aborts the signals (to order
+  // the rejections that answer it): where the stack is exhausted that call
+  // throws, and must not leave the tree marked but its signals live.
+  let signal: AbortSignal | undefined;
+  const run = Nursery.run((nursery) => {
+    nursery.startSoon((context) => {
+      signal = context.signal;
+      return aborted(context.signal);
+    });
+    const queue = globalThis.queueMicrotask;
+    globalThis.queueMicrotask = () => {
+      throw new RangeError("Maximum call stack size exceeded");
+    };
+    try {
+      nursery.cancel();
+    } finally {
+      globalThis.queueMicrotask = queue;
+    }
+  });
+  const outcome = await outcomeWithin(run, 200);
+  assertEquals({ aborted: signal?.aborted, settled: outcome.settled }, {
+    aborted: true,
+    settled: true,
+  });
+});
+
 Deno.test("stack exhaustion in a deep synchronous chain of startSoon() calls is a task's failure, reported, and run() settles", async () => {
   using unhandled = countUnhandledRejections();
   const links = 20_000;
