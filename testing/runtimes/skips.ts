@@ -229,14 +229,6 @@ export const SKIPS: readonly Skip[] = [
       "firefox: the test starts a Web Worker from the repository's testing/no_async_context_worker.ts, which the page's server does not serve and a browser cannot run as TypeScript",
   },
   {
-    runtime: "firefox",
-    file: "concurrency_test.ts",
-    test:
-      "concurrency: 1,000 queued tasks never exceed the limit, and run in FIFO order",
-    reason:
-      "firefox: stalls past the time limit with the CPU idle (1.6 s in Chromium; 200 chained real timers take 0.85 s in the same page): timer throttling under puppeteer, not yet understood",
-  },
-  {
     runtime: "node",
     file: "cancel_tree_test.ts",
     test:
