@@ -11,9 +11,14 @@ function forget(): void {
 
 /** Date.now(), read at most once per synchronous run of code. */
 export function coarseNow(): number {
-  if (cached === undefined) {
-    cached = Date.now();
+  if (cached !== undefined) return cached;
+  const now = Date.now();
+  try {
     queueMicrotask(forget);
+    cached = now;
+  } catch {
+    // Out of stack: uncached, rather than never forgotten (a cancel() from
+    // a fresh turn must not throw here either).
   }
-  return cached;
+  return now;
 }

@@ -219,7 +219,11 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
   ): void {
     this.#status = "running";
     this.#startedAt = coarseNow();
-    queueDrainIfWaiting();
+    try {
+      queueDrainIfWaiting();
+    } catch {
+      // Out of stack: the task still starts; a shallower one queues it.
+    }
     // Nurseries nest through synchronous calls (a body starts a task that
     // opens the next nursery), and a chain of a few hundred levels would
     // overflow the stack inside the bookkeeping, half done. Past a depth no

@@ -29,6 +29,7 @@ import {
   heapAfterGc,
   hostileValues,
   outcomeWithin,
+  refuseMicrotasks,
   stackOverflowClass,
 } from "./testing/helpers.ts";
 
@@ -374,6 +375,139 @@ Deno.test("cancel() where even queueMicrotask ran out of stack still aborts ever
     aborted: true,
     settled: true,
   });
+});
+
+Deno.test("Nursery.run() where queueMicrotask ran out of stack leaves no half-opened nursery behind to be cancelled and reported", async () => {
+  // WRONG: a task whose sibling's start was set aside (queueMicrotask
+  // refused, as an exhausted stack does) opens a nursery: #open() calls
+  // body.begin() outside any guard, whose queueDrainIfWaiting() throws, so
+  // run() throws synchronously after the nursery's body was linked into the
+  // tree, "running" and never to settle. When the task ends it moves up under
+  // the failed nursery, is cancelled with it, arms its watchdog and reports
+  // its own never-called body as a stuck task (with the default 5,000 ms,
+  // the timer outlives every nursery: the sanitizer reports a leak).
+  // EXPECTED: run() returns a promise that settles (or, if it must throw,
+  // nothing of the nursery stays in the tree): no report for it.
+  const reports: string[] = [];
+  let threw: unknown;
+  const run = Nursery.run((n) => {
+    n.startSoon(function outer() {
+      const restore = refuseMicrotasks();
+      try {
+        n.startSoon(function thrower() {
+          throw new Error("set aside");
+        });
+        try {
+          Nursery.run(function phantom() {}, {
+            name: "phantom",
+            slowCancelAfter: 10,
+            onSlowCancel: (report) => reports.push(report.message),
+          }).catch(() => {});
+        } catch (error) {
+          threw = error;
+        }
+      } finally {
+        restore();
+      }
+    });
+  }).catch(() => {});
+  const outcome = await outcomeWithin(run, 200);
+  await delay(50);
+  assertEquals({ settled: outcome.settled, reports, threw }, {
+    settled: true,
+    reports: [],
+    threw: undefined,
+  });
+});
+
+Deno.test("cancel() from a fresh turn where queueMicrotask ran out of stack still aborts every signal, and run() settles", async () => {
+  // WRONG: cancel() called at the start of a turn (a timer callback, after an
+  // await) reads coarseNow() in the nursery's bodyCancelled hook, whose
+  // queueMicrotask(forget) throws; the throw escapes cancel() in its marking
+  // phase: the body is marked cancelled, nothing below it is, no signal is
+  // aborted, and a second cancel() changes nothing, so run() never settles.
+  // EXPECTED: as in guarantees_test's "cancel() where even queueMicrotask ran
+  // out of stack still aborts every signal, and run() settles" (which only
+  // passes because the clock was already read in that turn).
+  let signal: AbortSignal | undefined;
+  let nursery: Nursery | undefined;
+  const run = Nursery.run((n) => {
+    nursery = n;
+    n.startSoon((context) => {
+      signal = context.signal;
+      return aborted(context.signal);
+    });
+  });
+  await delay(0); // a fresh turn: the coarse clock is not cached
+  const restore = refuseMicrotasks();
+  let threw: unknown;
+  try {
+    nursery!.cancel();
+  } catch (error) {
+    threw = error;
+  } finally {
+    restore();
+  }
+  // Even a second try, on a healthy stack, does not help.
+  nursery!.cancel();
+  const outcome = await outcomeWithin(run, 200);
+  assertEquals({
+    threw: threw !== undefined,
+    aborted: signal?.aborted,
+    settled: outcome.settled,
+  }, { threw: false, aborted: true, settled: true });
+  signal = undefined;
+});
+
+Deno.test("once queueMicrotask ran out of stack in the coarse clock, later cancellations are still reported slowCancelAfter ms after they happen", async () => {
+  // WRONG: coarseNow() caches Date.now() and queues the microtask that forgets
+  // it; where that queueMicrotask throws (an exhausted stack) the cache is
+  // never forgotten, for the life of the process. Every later nursery is
+  // stamped with that stale time: a nursery cancelled at 91 joins the
+  // slow-cancel timer group "armed at" the stale millisecond by one
+  // cancelled at 51, and is reported at 151 (60 ms after its cancellation)
+  // claiming 150 ms elapsed; task ages in tree() are wrong the same way.
+  // EXPECTED: the clock recovers once the stack unwinds; C is reported at
+  // 191, 100 ms after it was cancelled, with elapsed 100.
+  using time = new FakeTime(0);
+  const reports: string[] = [];
+  const releases: (() => void)[] = [];
+  const stuck = (name: string) => {
+    let nursery: Nursery | undefined;
+    const result = Nursery.run((n) => {
+      nursery = n;
+      n.startSoon(() => new Promise<void>((resolve) => releases.push(resolve)));
+    }, {
+      name,
+      slowCancelAfter: 100,
+      onSlowCancel: (report) =>
+        reports.push(`${name} at ${Date.now()}, elapsed ${report.elapsed}`),
+    }).catch(() => {});
+    return { nursery: nursery!, result };
+  };
+  let victim: Nursery | undefined;
+  const victimRun = Nursery.run(async (n) => {
+    victim = n;
+    await new Promise<void>((resolve) => releases.push(resolve));
+  }).catch(() => {});
+  await time.tickAsync(1); // a fresh turn: the coarse clock is not cached
+  const restore = refuseMicrotasks();
+  try {
+    victim!.startSoon(() => {}); // its start runs out of stack: a failure
+  } finally {
+    restore();
+  }
+  victim!.startSoon(() => {}); // queues the stranded task's failure
+  await time.tickAsync(50);
+  const b = stuck("b");
+  b.nursery.cancel();
+  await time.tickAsync(40);
+  const c = stuck("c");
+  c.nursery.cancel();
+  await time.tickAsync(200);
+  for (const release of releases) release();
+  await Promise.all([victimRun, b.result, c.result]);
+  assertEquals(reports, ["b at 151, elapsed 100", "c at 191, elapsed 100"]);
 });
 
 Deno.test("stack exhaustion in a deep synchronous chain of startSoon() calls is a task's failure, reported, and run() settles", async () => {

@@ -141,6 +141,8 @@ export class Nursery {
   #cancelledAt = 0;
   // When its slow-cancel report went out (-Infinity: not yet).
   #reportedAt = -Infinity;
+  // Nurseries below whose report waits for this one's (#reportSlowCancel).
+  #waitingReports: Nursery[] | undefined;
   #deadline: Timer | undefined;
   #watchdog: SharedTimer | undefined;
   #unfollow: (() => void) | undefined;
@@ -804,7 +806,12 @@ export class Nursery {
     this.#body.close();
     this.#unfollow?.();
     this.#deadline?.clear();
+    // Closed before its report: those that waited for it report now.
+    const waiting = this.#watchdog === undefined
+      ? undefined
+      : this.#waitingReports;
     this.#watchdog?.clear();
+    this.#watchdog = this.#waitingReports = undefined;
     const body = this.#body;
     const outcome = nurseryOutcome({
       failures: this.#failures,
@@ -820,6 +827,9 @@ export class Nursery {
     else this.#reject(outcome.error);
     liveRoots.delete(body);
     if (instrumented) emit("nurseryClosed", this);
+    for (const below of waiting ?? []) {
+      if (below.#state !== "closed") Nursery.#reportSlowCancel(below);
+    }
   }
 
   // V8 embeds the hidden classes of a nursery, a task, its context and its
@@ -837,6 +847,8 @@ export class Nursery {
   static #reportSlowCancel(nursery: Nursery): void {
     nursery.#watchdog = undefined;
     nursery.#reportedAt = Date.now();
+    // Its report names what they wait for too.
+    nursery.#waitingReports = undefined;
     const { onSlowCancel } = nursery.#options;
     // A cancelling ancestor's default report names these tasks already.
     if (onSlowCancel === undefined) {
@@ -845,11 +857,13 @@ export class Nursery {
         // One whose report is still to come, or came while this nursery was
         // already cancelling (so it named these tasks): what gets stuck
         // below it after its report is this nursery's to report.
-        if (
-          above.#options.onSlowCancel === undefined &&
-          (above.#watchdog !== undefined ||
-            above.#reportedAt >= nursery.#cancelledAt)
-        ) return;
+        if (above.#options.onSlowCancel === undefined) {
+          if (above.#watchdog !== undefined) {
+            (above.#waitingReports ??= []).push(nursery);
+            return;
+          }
+          if (above.#reportedAt >= nursery.#cancelledAt) return;
+        }
         up = above.parent?.parent;
       }
     }

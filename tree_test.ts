@@ -322,3 +322,49 @@ Deno.test("a nursery cancelled in the millisecond a slow-cancel timer fired or w
   for (const release of releases) release();
   await Promise.all([a.result, b.result]);
 });
+
+Deno.test("a nested nursery whose report waited for its ancestor's is reported when that ancestor closes first", async () => {
+  // WRONG: the inner nursery's timer fires while the outer's report is due,
+  // so it defers to the outer's report; the outer then closes before its
+  // report (its own tasks end), clearing it, and the inner nursery, cancelled
+  // and stuck on a task that ignores its signal, is never reported at all.
+  // EXPECTED: a cancellation that hangs is reported once (README, "A
+  // cancellation that hangs"): by the inner nursery if no ancestor's report
+  // names its tasks.
+  using time = new FakeTime(0);
+  const warned: string[] = [];
+  const warn = console.warn;
+  console.warn = (message: string) => warned.push(`${Date.now()}: ${message}`);
+  try {
+    let inner: Nursery | undefined;
+    let innerRun: Promise<unknown> | undefined;
+    let releaseHolder!: () => void;
+    let releaseStuck!: () => void;
+    let outer: Nursery | undefined;
+    const outerRun = Nursery.run((o) => {
+      outer = o;
+      // Opens a nursery and does not await it: it moves up to the body.
+      o.startSoon(() => {
+        innerRun = Nursery.run((i) => {
+          inner = i;
+          i.startSoon(() => new Promise<void>((r) => releaseStuck = r));
+        }, { name: "inner", slowCancelAfter: 100 }).catch(() => {});
+      });
+      o.startSoon(() => new Promise<void>((r) => releaseHolder = r));
+    }, { name: "outer", slowCancelAfter: 1_000 });
+    await time.tickAsync(0);
+    inner!.cancel();
+    await time.tickAsync(10);
+    outer!.cancel();
+    await time.tickAsync(200); // inner's timer fired at 100
+    releaseHolder(); // outer closes before its own report is due
+    await outerRun;
+    await time.tickAsync(5_000);
+    const innerReported = warned.some((line) => line.includes('"inner"'));
+    releaseStuck();
+    await innerRun;
+    assertEquals({ warned, innerReported }, { warned, innerReported: true });
+  } finally {
+    console.warn = warn;
+  }
+});

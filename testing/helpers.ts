@@ -221,3 +221,14 @@ export function stackOverflowClass(): new (...args: never[]) => Error {
   }
   throw new Error("unreachable: unbounded recursion returned");
 }
+
+/** Makes queueMicrotask throw, as an exhausted stack does; returns the undo. */
+export function refuseMicrotasks(): () => void {
+  const queue = globalThis.queueMicrotask;
+  globalThis.queueMicrotask = () => {
+    throw new RangeError("Maximum call stack size exceeded");
+  };
+  return () => {
+    globalThis.queueMicrotask = queue;
+  };
+}
