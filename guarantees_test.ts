@@ -13,6 +13,7 @@ import { delay } from "@std/async";
 import { FakeTime } from "@std/testing/time";
 import {
   currentSignal,
+  dumpTasks,
   failAfter,
   moveOnAfter,
   MultiError,
@@ -508,6 +509,35 @@ Deno.test("once queueMicrotask ran out of stack in the coarse clock, later cance
   for (const release of releases) release();
   await Promise.all([victimRun, b.result, c.result]);
   assertEquals(reports, ["b at 151, elapsed 100", "c at 191, elapsed 100"]);
+});
+
+Deno.test("a nursery opened past the synchronous depth limit where queueMicrotask ran out of stack fails its body, and leaves nothing open", async () => {
+  // Past the depth limit a body starts from a microtask; where queueing it
+  // throws (an exhausted stack), run() threw after the body was linked into
+  // the tree: a half-opened nursery nobody would ever close.
+  // The stack is exhausted below level 70 of 100 (past the limit), and has
+  // room again once the calls unwind above it.
+  const opened: Promise<unknown>[] = [];
+  const chain = (depth: number): Promise<unknown> => {
+    const restore = depth === 70 ? refuseMicrotasks() : undefined;
+    try {
+      const run = Nursery.run((nursery) => {
+        if (depth > 0) nursery.startSoon(() => chain(depth - 1));
+      });
+      opened.push(run.catch(() => {}));
+      return run;
+    } finally {
+      restore?.();
+    }
+  };
+  const run = chain(100);
+  const outcome = await outcomeWithin(run.catch((error) => error), 500);
+  const settled = await outcomeWithin(Promise.all(opened), 500);
+  assertEquals({ root: outcome.settled, all: settled.settled }, {
+    root: true,
+    all: true,
+  });
+  assertEquals(dumpTasks(), "");
 });
 
 Deno.test("stack exhaustion in a deep synchronous chain of startSoon() calls is a task's failure, reported, and run() settles", async () => {
