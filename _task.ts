@@ -233,7 +233,20 @@ export class TaskHandle<T> extends CancelNode implements Task<T> {
       // null meant "the caller's node": without AsyncLocalStorage the
       // microtask would lose it, so name it now.
       const here = node === null ? currentNode() : node;
-      queueMicrotask(() => this.#call(fn, here, argument));
+      try {
+        queueMicrotask(() => this.#call(fn, here, argument));
+      } catch (error) {
+        // Out of stack as well: the task is in the tree, so it must end, as
+        // a failure, from a fresh stack. Plain stores first, as in #call.
+        stranded[stranded.length] = this as TaskHandle<unknown>;
+        strandedErrors[strandedErrors.length] = error;
+        strandedAborts[strandedAborts.length] = abortsMade;
+        try {
+          queueDrain();
+        } catch {
+          // A shallower task queues it as the stack unwinds.
+        }
+      }
     } else this.#call(fn, node, argument);
   }
 

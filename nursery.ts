@@ -616,21 +616,7 @@ export class Nursery {
           `Nursery "${this.#name}" passed its timeout of ${formatMs(timeout)}`,
       );
     }
-    try {
-      this.#body.begin(body, this.#body, this);
-    } catch (error) {
-      // Only running out of stack gets here, as in #spawn (a body past the
-      // synchronous depth limit, where queueMicrotask throws): the body is
-      // in the tree, so it must end, as a failure. Plain stores first.
-      stranded[stranded.length] = this.#body;
-      strandedErrors[strandedErrors.length] = error;
-      strandedAborts[strandedAborts.length] = abortsMade;
-      try {
-        queueDrain();
-      } catch {
-        // The next task to begin queues it.
-      }
-    }
+    this.#body.begin(body, this.#body, this);
     return promise;
   }
 
