@@ -838,7 +838,9 @@ export class Nursery {
   // after each such GC; bench/_gc_trace.ts shows it). One of each, kept for
   // the module's lifetime, keeps them: a few hundred bytes, no event.
   static {
-    const kept = new Nursery("(kept for V8)", DEFAULTS, undefined);
+    // `this`, not the class name: TypeScript lowering to ES2022 renames the
+    // class inside its body to an alias assigned only after the class.
+    const kept = new this("(kept for V8)", DEFAULTS, undefined);
     liveRoots.delete(kept.#body);
     keptForV8.push(kept, ...keptShapes(kept, kept.#body));
   }
