@@ -35,7 +35,7 @@ import { liveRoots } from "./_roots.ts";
 import { Limiter } from "./_limiter.ts";
 import { nurseryOutcome } from "./_outcome.ts";
 import { renderTree } from "./_render.ts";
-import { reportSlowCancel } from "./_watchdog.ts";
+import { SlowCancelWatch } from "./_watchdog.ts";
 import {
   callWithTimeout,
   type ShieldedParts,
@@ -60,7 +60,6 @@ import {
 } from "./_task.ts";
 import { DEFAULTS, EMPTY, type Settings, settingsOf } from "./_settings.ts";
 import type { Timer } from "./_timer.ts";
-import { SharedTimer } from "./_shared_timer.ts";
 import { coarseNow } from "./_clock.ts";
 import { type MapContext, mapWith, type NurseryMapOptions } from "./map.ts";
 import {
@@ -139,12 +138,8 @@ export class Nursery {
   // failure, as most nurseries never see one.
   #failures: Map<unknown, string> | undefined;
   #cancelledAt = 0;
-  // When its slow-cancel report went out (-Infinity: not yet).
-  #reportedAt = -Infinity;
-  // Nurseries below whose report waits for this one's (#reportSlowCancel).
-  #waitingReports: Nursery[] | undefined;
   #deadline: Timer | undefined;
-  #watchdog: SharedTimer | undefined;
+  #watchdog: SlowCancelWatch | undefined;
   #unfollow: (() => void) | undefined;
   #resolve!: (value: unknown) => void;
   #reject!: (error: unknown) => void;
@@ -702,9 +697,11 @@ export class Nursery {
     this.#cancelledAt = coarseNow();
     const { slowCancelAfter } = this.#options;
     if (slowCancelAfter !== Infinity) {
-      this.#watchdog = new SharedTimer(
+      this.#watchdog = new SlowCancelWatch(
+        this.#body,
+        this.#cancelledAt,
         slowCancelAfter,
-        () => Nursery.#reportSlowCancel(this),
+        this.#options.onSlowCancel,
       );
     }
   }
@@ -806,12 +803,6 @@ export class Nursery {
     this.#body.close();
     this.#unfollow?.();
     this.#deadline?.clear();
-    // Closed before its report: those that waited for it report now.
-    const waiting = this.#watchdog === undefined
-      ? undefined
-      : this.#waitingReports;
-    this.#watchdog?.clear();
-    this.#watchdog = this.#waitingReports = undefined;
     const body = this.#body;
     const outcome = nurseryOutcome({
       failures: this.#failures,
@@ -827,9 +818,8 @@ export class Nursery {
     else this.#reject(outcome.error);
     liveRoots.delete(body);
     if (instrumented) emit("nurseryClosed", this);
-    for (const below of waiting ?? []) {
-      if (below.#state !== "closed") Nursery.#reportSlowCancel(below);
-    }
+    // Last: a report that waited for this one's is made now.
+    this.#watchdog?.close();
   }
 
   // V8 embeds the hidden classes of a nursery, a task, its context and its
@@ -843,33 +833,6 @@ export class Nursery {
     const kept = new this("(kept for V8)", DEFAULTS, undefined);
     liveRoots.delete(kept.#body);
     keptForV8.push(kept, ...keptShapes(kept, kept.#body));
-  }
-
-  /** Reports the tasks a slow cancellation still waits for. */
-  static #reportSlowCancel(nursery: Nursery): void {
-    nursery.#watchdog = undefined;
-    nursery.#reportedAt = Date.now();
-    // Its report names what they wait for too.
-    nursery.#waitingReports = undefined;
-    const { onSlowCancel } = nursery.#options;
-    // A cancelling ancestor's default report names these tasks already.
-    if (onSlowCancel === undefined) {
-      for (let up = nursery.parent?.parent; up;) {
-        const above = up as Nursery;
-        // One whose report is still to come, or came while this nursery was
-        // already cancelling (so it named these tasks): what gets stuck
-        // below it after its report is this nursery's to report.
-        if (above.#options.onSlowCancel === undefined) {
-          if (above.#watchdog !== undefined) {
-            (above.#waitingReports ??= []).push(nursery);
-            return;
-          }
-          if (above.#reportedAt >= nursery.#cancelledAt) return;
-        }
-        up = above.parent?.parent;
-      }
-    }
-    reportSlowCancel(nursery.#body, nursery.#cancelledAt, onSlowCancel);
   }
 }
 
