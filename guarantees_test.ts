@@ -32,6 +32,7 @@ import {
   outcomeWithin,
   refuseMicrotasks,
   stackOverflowClass,
+  stuckNursery,
 } from "./testing/helpers.ts";
 
 /** The leaf errors of a rejection, MultiErrors flattened. */
@@ -473,19 +474,13 @@ Deno.test("once queueMicrotask ran out of stack in the coarse clock, later cance
   using time = new FakeTime(0);
   const reports: string[] = [];
   const releases: (() => void)[] = [];
-  const stuck = (name: string) => {
-    let nursery: Nursery | undefined;
-    const result = Nursery.run((n) => {
-      nursery = n;
-      n.startSoon(() => new Promise<void>((resolve) => releases.push(resolve)));
-    }, {
+  const stuck = (name: string) =>
+    stuckNursery({
       name,
       slowCancelAfter: 100,
       onSlowCancel: (report) =>
         reports.push(`${name} at ${Date.now()}, elapsed ${report.elapsed}`),
-    }).catch(() => {});
-    return { nursery: nursery!, result };
-  };
+    }, releases);
   let victim: Nursery | undefined;
   const victimRun = Nursery.run(async (n) => {
     victim = n;

@@ -2,8 +2,12 @@
 import { assertEquals, assertStrictEquals } from "@std/assert";
 import { delay } from "@std/async";
 import { FakeTime } from "@std/testing/time";
-import { Nursery, type SlowCancelReport } from "./mod.ts";
-import { aborted, untilCancelled } from "./testing/helpers.ts";
+import {
+  Nursery,
+  type NurseryRunOptions,
+  type SlowCancelReport,
+} from "./mod.ts";
+import { aborted, stuckNursery, untilCancelled } from "./testing/helpers.ts";
 
 Deno.test("tree() renders the live tree of a known nursery exactly", async () => {
   using time = new FakeTime(1_000);
@@ -94,65 +98,46 @@ Deno.test("a slow cancellation is reported once, naming the deepest stuck task a
   assertEquals(await result, undefined);
 });
 
-Deno.test("by default the report names the deepest stuck task under the task that opened its nursery", async () => {
+// The paths a slow-cancel report names when a root's worker task opened a
+// nursery that waits on a stubborn task, and the root is cancelled.
+async function stubbornWorkerPaths(
+  options: NurseryRunOptions,
+): Promise<string[]> {
   using time = new FakeTime(0);
   const reports: SlowCancelReport[] = [];
-  let release = () => {};
+  const releases: (() => void)[] = [];
   const result = Nursery.run((root) => {
     root.startSoon(function worker() {
-      return Nursery.run((inner) => {
-        inner.startSoon(
-          () => new Promise<void>((resolve) => release = resolve),
-          {
-            name: "stubborn",
-          },
-        );
-      });
-    });
-    root.cancel();
-  }, { name: "root", onSlowCancel: (report) => reports.push(report) });
-  await time.tickAsync(5_000);
-  // The inner nursery belongs to the worker that opened it: the worker is
-  // reported through it, by its deepest stuck task.
-  assertEquals(reports[0].stuck.map((s) => s.path.join(" > ")), [
-    "root > worker > nursery > stubborn",
-  ]);
-  release();
-  await time.runMicrotasks();
-  await result;
-});
-
-Deno.test("with taskScopes: false the report still names the deepest stuck task, by the scope it runs in", async () => {
-  using time = new FakeTime(0);
-  const reports: SlowCancelReport[] = [];
-  let release = () => {};
-  const result = Nursery.run((root) => {
-    root.startSoon(function worker() {
-      return Nursery.run((inner) => {
-        inner.startSoon(
-          () => new Promise<void>((resolve) => release = resolve),
-          {
-            name: "stubborn",
-          },
-        );
-      });
+      return stuckNursery({}, releases).result;
     });
     root.cancel();
   }, {
+    ...options,
     name: "root",
-    taskScopes: false,
     onSlowCancel: (report) => reports.push(report),
   });
   await time.tickAsync(5_000);
-  // Without taskScopes the inner nursery belongs to the root's scope (its
-  // body), and the worker waiting on it is still running too.
-  assertEquals(reports[0].stuck.map((s) => s.path.join(" > ")).sort(), [
-    "root > root > nursery > stubborn",
-    "root > worker",
-  ]);
-  release();
+  for (const release of releases) release();
   await time.runMicrotasks();
   await result;
+  return reports[0].stuck.map((s) => s.path.join(" > ")).sort();
+}
+
+Deno.test("by default the report names the deepest stuck task under the task that opened its nursery", async () => {
+  // The inner nursery belongs to the worker that opened it: the worker is
+  // reported through it, by its deepest stuck task.
+  assertEquals(await stubbornWorkerPaths({}), [
+    "root > worker > nursery > task-1",
+  ]);
+});
+
+Deno.test("with taskScopes: false the report still names the deepest stuck task, by the scope it runs in", async () => {
+  // Without taskScopes the inner nursery belongs to the root's scope (its
+  // body), and the worker waiting on it is still running too.
+  assertEquals(await stubbornWorkerPaths({ taskScopes: false }), [
+    "root > root > nursery > task-1",
+    "root > worker",
+  ]);
 });
 
 Deno.test("the default slow-cancel report is one console.warn after 5 seconds", async () => {
@@ -296,18 +281,12 @@ Deno.test("a nursery cancelled in the millisecond a slow-cancel timer fired or w
   using time = new FakeTime(0);
   const reported: string[] = [];
   const releases: (() => void)[] = [];
-  const stuck = (name: string) => {
-    let nursery: Nursery | undefined;
-    const result = Nursery.run((n) => {
-      nursery = n;
-      n.startSoon(() => new Promise<void>((resolve) => releases.push(resolve)));
-    }, {
+  const stuck = (name: string) =>
+    stuckNursery({
       name,
       slowCancelAfter: 0,
       onSlowCancel: (report) => reported.push(report.nursery.name),
-    }).catch(() => {});
-    return { nursery: nursery!, result };
-  };
+    }, releases);
   const cleared = stuck("cleared");
   const a = stuck("a");
   const b = stuck("b");

@@ -5,7 +5,7 @@
  * @module
  */
 import { delay } from "@std/async";
-import type { TaskContext } from "../mod.ts";
+import { Nursery, type NurseryRunOptions, type TaskContext } from "../mod.ts";
 
 const AN_HOUR = 60 * 60 * 1_000;
 
@@ -231,4 +231,28 @@ export function refuseMicrotasks(): () => void {
   return () => {
     globalThis.queueMicrotask = queue;
   };
+}
+
+/** A nursery opened by {@linkcode stuckNursery}, and its `run()`. */
+export interface StuckNursery {
+  nursery: Nursery;
+  /** Settles once its task is released; a rejection is dropped. */
+  result: Promise<void>;
+}
+
+/**
+ * Opens a nursery with `options` whose one task ignores its signal until it
+ * is released: it pushes its release function on `releases`. Cancelled, the
+ * nursery stays cancelling, the case the slow-cancel report is for.
+ */
+export function stuckNursery(
+  options: NurseryRunOptions,
+  releases: (() => void)[],
+): StuckNursery {
+  let nursery: Nursery | undefined;
+  const result = Nursery.run((n) => {
+    nursery = n;
+    n.startSoon(() => new Promise<void>((resolve) => releases.push(resolve)));
+  }, options).catch(() => {});
+  return { nursery: nursery!, result };
 }
