@@ -220,3 +220,29 @@ Deno.test("a console.warn that throws does not fail the scope being opened", asy
     resetTreeWarnings();
   }
 });
+
+/** What `testing/first_turn/probe.ts` printed, run in a fresh Deno. */
+async function firstTurnProbe(...args: string[]): Promise<unknown> {
+  const probe = new URL("./testing/first_turn/probe.ts", import.meta.url);
+  const { code, stdout } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", "--no-config", probe.pathname, ...args],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  assertEquals(code, 0);
+  return JSON.parse(new TextDecoder().decode(stdout));
+}
+
+Deno.test("with process.getBuiltinModule, a scope opened in the library's first turn is linked after an await", async () => {
+  assertEquals(await firstTurnProbe(), {
+    first: { mode: "async context", linked: true },
+    later: { mode: "async context", linked: true },
+  });
+});
+
+Deno.test("without process.getBuiltinModule (Bun 1.1), scopes opened in the first turn get the synchronous fallback, and the tree is there from the next turn on", async () => {
+  assertEquals(await firstTurnProbe("--without-get-builtin-module"), {
+    first: { mode: "synchronous", linked: false },
+    later: { mode: "async context", linked: true },
+  });
+});

@@ -1,0 +1,8 @@
+// Copyright 2026 the @nursery/nursery authors. MIT license.
+// Imported before the library by probe.ts, when asked: the library then
+// finds AsyncLocalStorage as on Bun 1.1, through its dynamic import.
+if (Deno.args.includes("--without-get-builtin-module")) {
+  const process = (globalThis as { process?: { getBuiltinModule?: unknown } })
+    .process;
+  if (process !== undefined) delete process.getBuiltinModule;
+}
