@@ -1,8 +1,9 @@
 // Copyright 2026 the @nursery/nursery authors. MIT license.
 /**
  * `deno task mutants`: the mutation check. Applies each mutation listed in
- * `testing/mutants.json` on its own to a temporary copy of the repository
- * (the real files are never touched), runs the Deno test suite there, and
+ * `testing/mutants.json` on its own to a temporary copy of the repository,
+ * made at the start (the real files are never touched, and editing them
+ * during a run changes nothing in it), runs the Deno test suite there, and
  * says whether the suite noticed: KILLED (a test failed; the first one is
  * named) or SURVIVED (every test passed: the suite does not pin what the
  * mutation broke).
@@ -292,8 +293,10 @@ async function judge(
   timeoutMs: number,
   filter: string[],
 ): Promise<Result> {
-  const original = await Deno.readTextFile(new URL(mutant.file, ROOT))
-    .catch(() => undefined);
+  // From the job's copy, made at the start and restored after each mutant:
+  // the run judges the code as it was then, even if the tree is edited.
+  const target = `${dir}/${mutant.file}`;
+  const original = await Deno.readTextFile(target).catch(() => undefined);
   const found = original === undefined ? 0 : occurrences(original, mutant.find);
   if (original === undefined || found === 0) {
     const why = original === undefined
@@ -309,7 +312,6 @@ async function judge(
       seconds: 0,
     };
   }
-  const target = `${dir}/${mutant.file}`;
   // Replaced as a string, not a pattern: "$&" in `replace` stays literal.
   const at = original.indexOf(mutant.find);
   const mutated = original.slice(0, at) + mutant.replace +
