@@ -4,5 +4,8 @@
 if (Deno.args.includes("--without-get-builtin-module")) {
   const process = (globalThis as { process?: { getBuiltinModule?: unknown } })
     .process;
-  if (process !== undefined) delete process.getBuiltinModule;
+  // Shadowed, not deleted: in Deno 2.1 it is on the prototype.
+  if (process !== undefined) {
+    Object.defineProperty(process, "getBuiltinModule", { value: undefined });
+  }
 }
