@@ -12,6 +12,11 @@ import type { NurseryScope, SlowCancelReport } from "./types.ts";
 // ancestors' (a WeakMap, so that no module imports the nursery).
 const watches = new WeakMap<NurseryScope, SlowCancelWatch>();
 
+// Orders cancellations and reports. Times cannot: a nursery cancelled in
+// the millisecond an ancestor's report went out, after it, has the same
+// time as that report, and its tasks were not in it.
+let events = 0;
+
 /**
  * One cancelled nursery's watch: armed when it is cancelled, closed when it
  * closes. A default report (no `onSlowCancel`) is left to a cancelling
@@ -23,9 +28,13 @@ export class SlowCancelWatch {
   readonly #onSlowCancel: ((report: SlowCancelReport) => void) | undefined;
   // Pending until it fires or its nursery closes.
   #timer: SharedTimer | undefined;
-  // When its report went out (-Infinity: not yet).
-  #reportedAt = -Infinity;
-  // Watches below whose report waits for this one's.
+  // When it was armed, and when the report that names its tasks went out
+  // (its own or an ancestor's; 0: none yet), in `events`.
+  readonly #armed = ++events;
+  #named = 0;
+  #closed = false;
+  // Watches below whose report waits for this one's: its report names their
+  // tasks; if it closes first, they try again.
   #waiting: SlowCancelWatch[] | undefined;
 
   constructor(
@@ -37,43 +46,88 @@ export class SlowCancelWatch {
     this.#body = body;
     this.#cancelledAt = cancelledAt;
     this.#onSlowCancel = onSlowCancel;
-    this.#timer = new SharedTimer(after, () => this.#report());
+    this.#timer = new SharedTimer(after, () => this.#fired());
     watches.set(body.owner, this);
   }
 
-  /** Its nursery closed: no report, and those that waited for it report now. */
+  /** Its nursery closed: no report, and those that waited for it try again. */
   close(): void {
-    const waiting = this.#timer === undefined ? undefined : this.#waiting;
+    this.#closed = true;
     this.#timer?.clear();
-    this.#timer = this.#waiting = undefined;
-    for (const below of waiting ?? []) {
-      if (below.#body.owner.state !== "closed") below.#report();
+    this.#timer = undefined;
+    this.#release();
+  }
+
+  #fired(): void {
+    this.#timer = undefined;
+    if (this.#onSlowCancel !== undefined) {
+      this.#named = ++events;
+      reportSlowCancel(this.#body, this.#cancelledAt, this.#onSlowCancel);
+      return;
+    }
+    for (let up = this.#body.owner.parent?.parent; up !== undefined;) {
+      const above = watches.get(up);
+      if (
+        above !== undefined && above.#onSlowCancel === undefined &&
+        !above.#closed
+      ) {
+        if (above.#named === 0) {
+          // Its report is still to come, and will name these tasks.
+          (above.#waiting ??= []).push(this);
+          return;
+        }
+        if (above.#named > this.#armed) {
+          // It named these tasks; those below that waited for this one may
+          // have been cancelled after it.
+          this.#named = above.#named;
+          this.#release();
+          return;
+        }
+      }
+      up = up.parent?.parent;
+    }
+    this.#nameWaiting(++events);
+    reportSlowCancel(this.#body, this.#cancelledAt, undefined);
+  }
+
+  // The report numbered `report` names this watch's tasks, and so those of
+  // every watch that waited for it, at any depth: none of them waits for a
+  // report any more (one cancelled later must not wait for them).
+  #nameWaiting(report: number): void {
+    const named: SlowCancelWatch[] = [this];
+    for (let watch; (watch = named.pop()) !== undefined;) {
+      watch.#named = report;
+      for (const below of watch.#waiting ?? []) named.push(below);
+      watch.#waiting = undefined;
     }
   }
 
-  #report(): void {
-    this.#timer = this.#waiting = undefined;
-    this.#reportedAt = Date.now();
-    if (this.#onSlowCancel === undefined) {
-      const nursery = this.#body.owner;
-      for (let up = nursery.parent?.parent; up !== undefined;) {
-        const above = watches.get(up);
-        // One whose report is still to come, or came while this nursery was
-        // already cancelling (so it named these tasks): what gets stuck
-        // below it after its report is this nursery's to report.
-        if (above !== undefined && above.#onSlowCancel === undefined) {
-          if (above.#timer !== undefined) {
-            (above.#waiting ??= []).push(this);
-            return;
-          }
-          if (above.#reportedAt >= this.#cancelledAt) return;
-        }
-        up = up.parent?.parent;
-      }
+  // Those that waited for this watch's report, which is not coming (it
+  // closed first) or did not name them: each looks again. One loop lets go
+  // of every such wait, also those a look lets go of in turn.
+  #release(): void {
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    if (waiting === undefined) return;
+    if (releasing !== undefined) {
+      for (const below of waiting) releasing.push(below);
+      return;
     }
-    reportSlowCancel(this.#body, this.#cancelledAt, this.#onSlowCancel);
+    releasing = waiting;
+    try {
+      for (let i = 0; i < releasing.length; i++) {
+        const below = releasing[i];
+        if (!below.#closed) below.#fired();
+      }
+    } finally {
+      releasing = undefined;
+    }
   }
 }
+
+// The waits being let go of, while a #release() loop runs (in the order
+// they began waiting).
+let releasing: SlowCancelWatch[] | undefined;
 
 /**
  * Reports the deepest tasks the nursery whose body is `body` still waits

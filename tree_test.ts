@@ -7,7 +7,12 @@ import {
   type NurseryRunOptions,
   type SlowCancelReport,
 } from "./mod.ts";
-import { aborted, stuckNursery, untilCancelled } from "./testing/helpers.ts";
+import {
+  aborted,
+  recordWarnings,
+  stuckNursery,
+  untilCancelled,
+} from "./testing/helpers.ts";
 
 Deno.test("tree() renders the live tree of a known nursery exactly", async () => {
   using time = new FakeTime(1_000);
@@ -311,39 +316,193 @@ Deno.test("a nested nursery whose report waited for its ancestor's is reported w
   // cancellation that hangs"): by the inner nursery if no ancestor's report
   // names its tasks.
   using time = new FakeTime(0);
-  const warned: string[] = [];
-  const warn = console.warn;
-  console.warn = (message: string) => warned.push(`${Date.now()}: ${message}`);
-  try {
-    let inner: Nursery | undefined;
-    let innerRun: Promise<unknown> | undefined;
-    let releaseHolder!: () => void;
-    let releaseStuck!: () => void;
-    let outer: Nursery | undefined;
-    const outerRun = Nursery.run((o) => {
-      outer = o;
-      // Opens a nursery and does not await it: it moves up to the body.
-      o.startSoon(() => {
-        innerRun = Nursery.run((i) => {
-          inner = i;
-          i.startSoon(() => new Promise<void>((r) => releaseStuck = r));
-        }, { name: "inner", slowCancelAfter: 100 }).catch(() => {});
-      });
-      o.startSoon(() => new Promise<void>((r) => releaseHolder = r));
-    }, { name: "outer", slowCancelAfter: 1_000 });
-    await time.tickAsync(0);
-    inner!.cancel();
-    await time.tickAsync(10);
-    outer!.cancel();
-    await time.tickAsync(200); // inner's timer fired at 100
-    releaseHolder(); // outer closes before its own report is due
-    await outerRun;
-    await time.tickAsync(5_000);
-    const innerReported = warned.some((line) => line.includes('"inner"'));
-    releaseStuck();
-    await innerRun;
-    assertEquals({ warned, innerReported }, { warned, innerReported: true });
-  } finally {
-    console.warn = warn;
-  }
+  using warnings = recordWarnings();
+  const warned = warnings.lines;
+  let inner: Nursery | undefined;
+  let innerRun: Promise<unknown> | undefined;
+  let releaseHolder!: () => void;
+  let releaseStuck!: () => void;
+  let outer: Nursery | undefined;
+  const outerRun = Nursery.run((o) => {
+    outer = o;
+    // Opens a nursery and does not await it: it moves up to the body.
+    o.startSoon(() => {
+      innerRun = Nursery.run((i) => {
+        inner = i;
+        i.startSoon(() => new Promise<void>((r) => releaseStuck = r));
+      }, { name: "inner", slowCancelAfter: 100 }).catch(() => {});
+    });
+    o.startSoon(() => new Promise<void>((r) => releaseHolder = r));
+  }, { name: "outer", slowCancelAfter: 1_000 });
+  await time.tickAsync(0);
+  inner!.cancel();
+  await time.tickAsync(10);
+  outer!.cancel();
+  await time.tickAsync(200); // inner's timer fired at 100
+  releaseHolder(); // outer closes before its own report is due
+  await outerRun;
+  await time.tickAsync(5_000);
+  const innerReported = warned.some((line) => line.includes('"inner"'));
+  releaseStuck();
+  await innerRun;
+  assertEquals({ warned, innerReported }, { warned, innerReported: true });
+});
+
+Deno.test("a nursery cancelled in the millisecond its ancestor's default report went out, after it, is still reported", async () => {
+  // WRONG: the ancestor's report and the new nursery's cancellation share a
+  // millisecond, so the nursery took the report for one that named its tasks
+  // and stayed quiet for good.
+  // EXPECTED: a report names what was cancelling when it went out; what is
+  // cancelled after it is reported on its own.
+  using time = new FakeTime(0);
+  using warnings = recordWarnings();
+  const warned = warnings.lines;
+  let releaseLate!: () => void;
+  let releaseOuter!: () => void;
+  let lateRun: Promise<unknown> | undefined;
+  let outer: Nursery | undefined;
+  const outerRun = Nursery.run((o) => {
+    outer = o;
+    o.startSoon(async ({ signal }) => {
+      await aborted(signal);
+      // Armed after the outer's report timer, for the same millisecond.
+      await delay(100);
+      // Opened inside the cancelled task: cancelled from the start.
+      lateRun = Nursery.run((late) => {
+        late.startSoon(() => new Promise<void>((r) => releaseLate = r));
+      }, { name: "late", slowCancelAfter: 50 }).catch(() => {});
+      await lateRun;
+    });
+    o.startSoon(() => new Promise<void>((r) => releaseOuter = r));
+  }, { name: "outer", slowCancelAfter: 100 }).catch(() => {});
+  await time.tickAsync(0);
+  outer!.cancel();
+  await time.tickAsync(100);
+  await time.tickAsync(100);
+  const lateReported = warned.some((line) => line.includes('"late"'));
+  releaseLate();
+  releaseOuter();
+  await lateRun;
+  await outerRun;
+  assertEquals({ warned, lateReported }, { warned, lateReported: true });
+});
+
+Deno.test("a nursery whose report waited on its parent's, which waited on its own parent's, is reported when both close first", async () => {
+  // WRONG: the inner report waited on the middle nursery's; that one's timer
+  // fired and it waited on the outer's in turn, forgetting the inner. Middle
+  // and outer then closed before any report: the inner nursery, still stuck,
+  // was never reported.
+  // EXPECTED: each wait ends in a report, by this nursery or by an ancestor
+  // whose report names its tasks.
+  using time = new FakeTime(0);
+  using warnings = recordWarnings();
+  const warned = warnings.lines;
+  const opened: Record<string, Nursery> = {};
+  const runs: Record<string, Promise<unknown>> = {};
+  const releases: Record<string, () => void> = {};
+  const level = (name: string, slowCancelAfter: number, below?: () => void) =>
+    runs[name] = Nursery.run((n) => {
+      opened[name] = n;
+      // Opened and not awaited: it moves up to this body.
+      if (below) n.startSoon(below);
+      n.startSoon(() => new Promise<void>((r) => releases[name] = r));
+    }, { name, slowCancelAfter }).catch(() => {});
+  level("outer", 1_000, () => {
+    level("middle", 150, () => {
+      level("inner", 100);
+    });
+  });
+  await time.tickAsync(0);
+  opened.inner.cancel();
+  await time.tickAsync(10);
+  opened.middle.cancel();
+  await time.tickAsync(10);
+  opened.outer.cancel();
+  await time.tickAsync(200); // inner's timer fired at 100, middle's at 160
+  releases.middle(); // middle closes, then outer, before outer's report
+  await runs.middle;
+  releases.outer();
+  await runs.outer;
+  await time.tickAsync(5_000);
+  const innerReported = warned.some((line) => line.includes('"inner"'));
+  releases.inner();
+  await runs.inner;
+  assertEquals({ warned, innerReported }, { warned, innerReported: true });
+});
+
+Deno.test("once an ancestor's report named a waiting chain, a nursery cancelled later under it is reported at its own time", async () => {
+  // WRONG: inner waited for middle's report and middle for outer's; outer's
+  // report named them all, yet middle still counted as waiting for a report,
+  // so a nursery cancelled later under middle waited for it until middle
+  // closed.
+  // EXPECTED: the later nursery is reported slowCancelAfter ms after its
+  // cancellation.
+  using time = new FakeTime(0);
+  using warnings = recordWarnings();
+  const warned = warnings.lines;
+  const releases: (() => void)[] = [];
+  const stuck = () => new Promise<void>((r) => releases.push(r));
+  let outer: Nursery | undefined;
+  const run = Nursery.run((o) => {
+    outer = o;
+    o.startSoon(() =>
+      Nursery.run((middle) => {
+        middle.startSoon(() =>
+          Nursery.run((inner) => {
+            inner.startSoon(stuck);
+          }, { name: "inner", slowCancelAfter: 10 })
+        );
+        middle.startSoon(async ({ signal }) => {
+          await aborted(signal);
+          await delay(150);
+          // Opened inside the cancelled task: cancelled from the start.
+          await Nursery.run((late) => {
+            late.startSoon(stuck);
+          }, { name: "late", slowCancelAfter: 10 });
+        });
+      }, { name: "middle", slowCancelAfter: 50 })
+    );
+  }, { name: "outer", slowCancelAfter: 100 }).catch(() => {});
+  await time.tickAsync(0);
+  outer!.cancel();
+  for (let ms = 0; ms < 200; ms += 10) await time.tickAsync(10);
+  const reports = warned.map((line) => line.slice(0, line.indexOf("was")));
+  for (const release of releases) release();
+  await time.tickAsync(0);
+  await run;
+  assertEquals(reports, ['100: Nursery "outer" ', '160: Nursery "late" ']);
+});
+
+Deno.test("10,000 nested default reports that waited on one another are let go without recursion", async () => {
+  // The outer nursery reports first and names every task; the levels below
+  // fire innermost first, each waiting on its parent's report, and the last
+  // to fire finds the outer's report: letting 10,000 waits go one inside
+  // another ran out of stack in a timer callback.
+  using time = new FakeTime(0);
+  const depth = 10_000;
+  using warnings = recordWarnings();
+  const warned = warnings.lines;
+  let release!: () => void;
+  const chain = (level: number): Promise<void> =>
+    Nursery.run((n) => {
+      n.startSoon(
+        level === depth
+          ? () => new Promise<void>((r) => release = r)
+          : () => chain(level + 1),
+      );
+    }, { name: `level-${level}`, slowCancelAfter: 10 + depth - level });
+  let root: Nursery | undefined;
+  const running = Nursery.run((n) => {
+    root = n;
+    n.startSoon(() => chain(1));
+  }, { name: "outer", slowCancelAfter: 1 }).catch(() => {});
+  await time.tickAsync(0);
+  root!.cancel();
+  await time.tickAsync(10 + depth);
+  const reported = warned.map((line) =>
+    line.slice(line.indexOf(": ") + 2, line.indexOf(" was"))
+  );
+  release();
+  await running;
+  assertEquals(reported, ['Nursery "outer"']);
 });

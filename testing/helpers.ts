@@ -256,3 +256,22 @@ export function stuckNursery(
   }, options).catch(() => {});
   return { nursery: nursery!, result };
 }
+
+/** What {@linkcode recordWarnings} collected; disposing it restores console.warn. */
+export interface RecordedWarnings extends Disposable {
+  /** Each message, as `${Date.now()}: message`. */
+  lines: string[];
+}
+
+/** Replaces console.warn with a recorder, until the result is disposed. */
+export function recordWarnings(): RecordedWarnings {
+  const warn = console.warn;
+  const lines: string[] = [];
+  console.warn = (message: string) => lines.push(`${Date.now()}: ${message}`);
+  return {
+    lines,
+    [Symbol.dispose]() {
+      console.warn = warn;
+    },
+  };
+}
