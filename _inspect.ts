@@ -39,3 +39,18 @@ export function headedStack(error: Error, stack: string): string {
   if (stack.startsWith(head)) return stack;
   return stack === "" ? head : `${head}\n${stack}`;
 }
+
+/**
+ * A function's `name` if it is a string, else "": a name is user data
+ * (`Object.defineProperty(fn, "name", { value: Symbol() })`, or a getter
+ * that throws), and a symbol in a task's path made the slow-cancel report
+ * throw out of its timer.
+ */
+export function functionName(fn: unknown): string {
+  try {
+    const name: unknown = (fn as { name?: unknown }).name;
+    return typeof name === "string" ? name : "";
+  } catch {
+    return "";
+  }
+}

@@ -4,7 +4,7 @@
 import { dumpTasks } from "./dump_tasks.ts";
 import { Cancelled } from "./errors.ts";
 import { Nursery } from "./nursery.ts";
-import { headedStack } from "./_inspect.ts";
+import { functionName, headedStack } from "./_inspect.ts";
 import type { Host, ProgramSignal } from "./_host.ts";
 import type { NurseryRunOptions } from "./types.ts";
 import { checkFunction, checkOptions, checkRunOptions } from "./_validate.ts";
@@ -35,7 +35,7 @@ export function runProgram<T>(
   } catch (error) {
     return Promise.reject(error);
   }
-  const name = options.name ?? (body.name || "main");
+  const name = options.name ?? (functionName(body) || "main");
   if (host === undefined) {
     return Nursery.run(body, { ...options, name }).then(
       () => 0,

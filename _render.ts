@@ -135,9 +135,13 @@ function pathOf(link: PathLink): string[] {
  * The deepest live tasks below the nursery whose body is `root`: a task in
  * which a live nursery was opened is reported through that nursery's tasks
  * instead. Paths are shared links, made into arrays only for what is
- * reported.
+ * reported. `visit` is called with the body of every nursery walked through,
+ * `root` included.
  */
-export function stuckTasks(root: TaskHandle<unknown>): StuckTask[] {
+export function stuckTasks(
+  root: TaskHandle<unknown>,
+  visit?: (body: TaskHandle<unknown>) => void,
+): StuckTask[] {
   const stuck: StuckTask[] = [];
   type Frame =
     | { nursery: TaskHandle<unknown>; path: PathLink }
@@ -149,6 +153,7 @@ export function stuckTasks(root: TaskHandle<unknown>): StuckTask[] {
   while (frames.length > 0) {
     const frame = frames.pop()!;
     if ("nursery" in frame) {
+      visit?.(frame.nursery);
       const entries = entriesOf(frame.nursery);
       for (let i = entries.length - 1; i >= 0; i--) {
         const path = { name: entries[i].name, up: frame.path };

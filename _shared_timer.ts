@@ -4,7 +4,6 @@
 // call, and each arms its slow-cancel watchdog: one timer each would be
 // 10,000 for a 10,000-level tree, which is workerd's per-request quota
 // (cancel() threw QuotaExceededError there).
-import { coarseNow } from "./_clock.ts";
 import { Timer } from "./_timer.ts";
 
 /** The timers of one delay and one millisecond, fired in arming order. */
@@ -33,7 +32,8 @@ const latest = new Map<number, Group>();
 /**
  * A timer that calls `fire` once `ms` milliseconds have passed, sharing its
  * setTimeout with the others armed for the same delay in the same
- * millisecond (read from `coarseNow()`).
+ * millisecond (read from `Date.now()`: the coarse clock lags through a long
+ * synchronous run, and a timer armed late in one fired early).
  */
 export class SharedTimer {
   #group: Group | undefined;
@@ -41,7 +41,7 @@ export class SharedTimer {
 
   constructor(ms: number, fire: () => void) {
     this.#fire = fire;
-    const now = coarseNow();
+    const now = Date.now();
     let group = latest.get(ms);
     if (group === undefined || group.armedAt !== now) {
       group = new Group(ms, now);

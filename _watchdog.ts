@@ -26,11 +26,13 @@ export class SlowCancelWatch {
   readonly #body: TaskHandle<unknown>;
   readonly #cancelledAt: number;
   readonly #onSlowCancel: ((report: SlowCancelReport) => void) | undefined;
+  readonly #after: number;
   // Pending until it fires or its nursery closes.
   #timer: SharedTimer | undefined;
-  // When it was armed, and when the report that names its tasks went out
-  // (its own or an ancestor's; 0: none yet), in `events`.
-  readonly #armed = ++events;
+  // Since when its tasks may be unreported (its cancellation, or the last
+  // task started in it after that), and when the report that names its
+  // tasks went out (its own or an ancestor's; 0: none yet), in `events`.
+  #armed = ++events;
   #named = 0;
   #closed = false;
   // Watches below whose report waits for this one's: its report names their
@@ -46,6 +48,7 @@ export class SlowCancelWatch {
     this.#body = body;
     this.#cancelledAt = cancelledAt;
     this.#onSlowCancel = onSlowCancel;
+    this.#after = after;
     this.#timer = new SharedTimer(after, () => this.#fired());
     watches.set(body.owner, this);
   }
@@ -58,11 +61,30 @@ export class SlowCancelWatch {
     this.#release();
   }
 
+  /**
+   * A task started in the cancelled nursery: it may hang too, and no report
+   * so far names it. Once the watch reported, it is armed again.
+   */
+  taskStarted(): void {
+    if (this.#closed) return;
+    this.#armed = ++events;
+    if (this.#timer === undefined && this.#named !== 0) {
+      this.#named = 0;
+      this.#timer = new SharedTimer(this.#after, () => this.#fired());
+    }
+  }
+
   #fired(): void {
     this.#timer = undefined;
     if (this.#onSlowCancel !== undefined) {
       this.#named = ++events;
       reportSlowCancel(this.#body, this.#cancelledAt, this.#onSlowCancel);
+      return;
+    }
+    if (this.#named > this.#armed) {
+      // An ancestor's report named its tasks, maybe before the nursery moved
+      // up out of that ancestor's tree.
+      this.#release();
       return;
     }
     for (let up = this.#body.owner.parent?.parent; up !== undefined;) {
@@ -86,20 +108,17 @@ export class SlowCancelWatch {
       }
       up = up.parent?.parent;
     }
-    this.#nameWaiting(++events);
-    reportSlowCancel(this.#body, this.#cancelledAt, undefined);
-  }
-
-  // The report numbered `report` names this watch's tasks, and so those of
-  // every watch that waited for it, at any depth: none of them waits for a
-  // report any more (one cancelled later must not wait for them).
-  #nameWaiting(report: number): void {
-    const named: SlowCancelWatch[] = [this];
-    for (let watch; (watch = named.pop()) !== undefined;) {
-      watch.#named = report;
-      for (const below of watch.#waiting ?? []) named.push(below);
-      watch.#waiting = undefined;
-    }
+    // The report names the tasks of every nursery it walks through, this
+    // one and those that wait for it included: none of them waits any more.
+    const report = ++events;
+    this.#named = report;
+    this.#waiting = undefined;
+    reportSlowCancel(this.#body, this.#cancelledAt, undefined, (below) => {
+      const watch = watches.get(below.owner);
+      if (watch !== undefined && watch.#onSlowCancel === undefined) {
+        watch.#named = report;
+      }
+    });
   }
 
   // Those that waited for this watch's report, which is not coming (it
@@ -131,25 +150,34 @@ let releasing: SlowCancelWatch[] | undefined;
 
 /**
  * Reports the deepest tasks the nursery whose body is `body` still waits
- * for: to `onSlowCancel` if given, else with one console.warn. The hook runs
- * outside the cancelled scope (what it opens is not cancelled), and what it
- * throws, or a promise it returns rejects with, goes to console.error.
+ * for: to `onSlowCancel` if given, else with one console.warn. `visit` sees
+ * every nursery the report walks through. The hook runs outside the
+ * cancelled scope (what it opens is not cancelled), and what it throws, or a
+ * promise it returns rejects with, goes to console.error; so does what the
+ * report itself throws (a console.warn that throws), since it runs in a
+ * timer: other reports sharing that timer still go out.
  */
 function reportSlowCancel(
   body: TaskHandle<unknown>,
   cancelledAt: number,
   onSlowCancel: ((report: SlowCancelReport) => void) | undefined,
+  visit?: (body: TaskHandle<unknown>) => void,
 ): void {
-  const nursery = body.owner;
-  const stuck = stuckTasks(body);
-  const elapsed = Date.now() - cancelledAt;
-  const message = `Nursery "${nursery.name}" was cancelled ${elapsed} ms ago ` +
-    `and still waits for ${stuck.length} task(s) that have not ended ` +
-    `(do they ignore their signal?): ` +
-    stuck.map((entry) => entry.path.join(" > ")).join("; ");
-  const report: SlowCancelReport = { nursery, elapsed, stuck, message };
-  if (onSlowCancel === undefined) console.warn(message);
-  else callInNode(undefined, callReporter, { onSlowCancel, report });
+  try {
+    const nursery = body.owner;
+    const stuck = stuckTasks(body, visit);
+    const elapsed = Date.now() - cancelledAt;
+    const message =
+      `Nursery "${nursery.name}" was cancelled ${elapsed} ms ago ` +
+      `and still waits for ${stuck.length} task(s) that have not ended ` +
+      `(do they ignore their signal?): ` +
+      stuck.map((entry) => entry.path.join(" > ")).join("; ");
+    const report: SlowCancelReport = { nursery, elapsed, stuck, message };
+    if (onSlowCancel === undefined) console.warn(message);
+    else callInNode(undefined, callReporter, { onSlowCancel, report });
+  } catch (error) {
+    reportError("the slow-cancel report failed:", error);
+  }
 }
 
 function callReporter(

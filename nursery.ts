@@ -31,6 +31,7 @@ import { currentNode, parentOfNewScope } from "./_context.ts";
 import { armDeadline, formatMs } from "./_deadline.ts";
 import { labelFailure } from "./_failure_labels.ts";
 import { emit, instrumented } from "./_instruments.ts";
+import { functionName } from "./_inspect.ts";
 import { liveRoots } from "./_roots.ts";
 import { Limiter } from "./_limiter.ts";
 import { nurseryOutcome } from "./_outcome.ts";
@@ -60,7 +61,6 @@ import {
 } from "./_task.ts";
 import { DEFAULTS, EMPTY, type Settings, settingsOf } from "./_settings.ts";
 import type { Timer } from "./_timer.ts";
-import { coarseNow } from "./_clock.ts";
 import { type MapContext, mapWith, type NurseryMapOptions } from "./map.ts";
 import {
   type NurseryStreamOptions,
@@ -212,7 +212,7 @@ export class Nursery {
       const settings = settingsOf(options);
       if (settings !== DEFAULTS) checkRunOptions(settings);
       nursery = new Nursery(
-        settings.name ?? (body.name || "nursery"),
+        settings.name ?? (functionName(body) || "nursery"),
         settings,
         parentOfNewScope(settings.signal),
       );
@@ -639,13 +639,15 @@ export class Nursery {
     const task = new TaskHandle(
       this,
       this.#body,
-      name ?? ((shielded?.fn ?? fn).name || `task-${this.#spawned}`),
+      name ?? (functionName(shielded?.fn ?? fn) || `task-${this.#spawned}`),
       shielded !== undefined,
       queued ? "queued" : "running",
       false,
     );
     if (startup !== undefined) task.awaitStartup(startup);
     this.#live++;
+    // Started after the cancellation, it may hang unreported.
+    this.#watchdog?.taskStarted();
     try {
       if (instrumented) emit("taskSpawned", task);
       if (queued) limiter.wait({ task, fn, shielded });
@@ -694,7 +696,8 @@ export class Nursery {
   [bodyCancelled](): void {
     if (this.#state !== "open") return;
     this.#state = "cancelling";
-    this.#cancelledAt = coarseNow();
+    // Not the coarse clock: the report says how long ago it was cancelled.
+    this.#cancelledAt = Date.now();
     const { slowCancelAfter } = this.#options;
     if (slowCancelAfter !== Infinity) {
       this.#watchdog = new SlowCancelWatch(

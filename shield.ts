@@ -7,6 +7,7 @@
 import { CancelNode } from "./_cancel_tree.ts";
 import { callWithTimeout, markShielded } from "./_shielded.ts";
 import { callInNode, currentNode } from "./_context.ts";
+import { functionName } from "./_inspect.ts";
 import { checkDuration, checkFunction, checkOptions } from "./_validate.ts";
 import type { TaskContext } from "./types.ts";
 
@@ -115,7 +116,7 @@ export function shield<C extends TaskContext, T>(
       node.close();
     }
   };
-  Object.defineProperty(standalone, "name", { value: fn.name });
+  Object.defineProperty(standalone, "name", { value: functionName(fn) });
   markShielded(standalone, { fn, timeout });
   return standalone;
 }
