@@ -29,11 +29,15 @@ export class SlowCancelWatch {
   readonly #after: number;
   // Pending until it fires or its nursery closes.
   #timer: SharedTimer | undefined;
-  // Since when its tasks may be unreported (its cancellation, or the last
-  // task started in it after that), and when the report that names its
-  // tasks went out (its own or an ancestor's; 0: none yet), in `events`.
-  #armed = ++events;
+  // In `events`: since when its tasks may be named by no report (its
+  // cancellation, or the start of a task started after a report), and when
+  // the last report that names them went out (its own or an ancestor's; 0:
+  // none yet; -1: its own failed).
+  #since = ++events;
   #named = 0;
+  // Tasks started after that report, with when: the timer armed for them
+  // reports again only if one still runs.
+  #late: { task: TaskHandle<unknown>; at: number }[] | undefined;
   #closed = false;
   // Watches below whose report waits for this one's: its report names their
   // tasks; if it closes first, they try again.
@@ -57,34 +61,38 @@ export class SlowCancelWatch {
   close(): void {
     this.#closed = true;
     this.#timer?.clear();
-    this.#timer = undefined;
+    this.#timer = this.#late = undefined;
     this.#release();
   }
 
   /**
-   * A task started in the cancelled nursery: it may hang too, and no report
-   * so far names it. Once the watch reported, it is armed again.
+   * A task started in the cancelled nursery. Before a report named its
+   * tasks, that report will name this one too; after, a timer is armed for
+   * it, to report again if it still runs then.
    */
-  taskStarted(): void {
-    if (this.#closed) return;
-    this.#armed = ++events;
-    if (this.#timer === undefined && this.#named !== 0) {
-      this.#named = 0;
-      this.#timer = new SharedTimer(this.#after, () => this.#fired());
-    }
+  taskStarted(task: TaskHandle<unknown>): void {
+    if (this.#closed || this.#named === 0) return;
+    (this.#late ??= []).push({ task, at: ++events });
+    this.#timer ??= new SharedTimer(this.#after, () => this.#fired());
   }
 
   #fired(): void {
     this.#timer = undefined;
+    if (this.#late !== undefined) {
+      // Armed for tasks started after a report: those that ended (a quick
+      // cleanup task) are no new hang.
+      const running = this.#late.find((late) => late.task.live);
+      this.#late = undefined;
+      if (running === undefined) return this.#release();
+      this.#since = running.at;
+    } else if (this.#named !== 0) {
+      // An ancestor's report named its tasks, maybe before the nursery moved
+      // up out of that ancestor's tree.
+      return this.#release();
+    }
     if (this.#onSlowCancel !== undefined) {
       this.#named = ++events;
       reportSlowCancel(this.#body, this.#cancelledAt, this.#onSlowCancel);
-      return;
-    }
-    if (this.#named > this.#armed) {
-      // An ancestor's report named its tasks, maybe before the nursery moved
-      // up out of that ancestor's tree.
-      this.#release();
       return;
     }
     for (let up = this.#body.owner.parent?.parent; up !== undefined;) {
@@ -93,37 +101,52 @@ export class SlowCancelWatch {
         above !== undefined && above.#onSlowCancel === undefined &&
         !above.#closed
       ) {
-        if (above.#named === 0) {
+        if (above.#named === 0 || above.#late !== undefined) {
           // Its report is still to come, and will name these tasks.
           (above.#waiting ??= []).push(this);
           return;
         }
-        if (above.#named > this.#armed) {
+        if (above.#named > this.#since) {
           // It named these tasks; those below that waited for this one may
           // have been cancelled after it.
           this.#named = above.#named;
-          this.#release();
-          return;
+          return this.#release();
         }
       }
       up = up.parent?.parent;
     }
-    // The report names the tasks of every nursery it walks through, this
-    // one and those that wait for it included: none of them waits any more.
     const report = ++events;
+    const walked: TaskHandle<unknown>[] = [];
+    const reported = reportSlowCancel(
+      this.#body,
+      this.#cancelledAt,
+      undefined,
+      (body) => walked.push(body),
+    );
+    if (!reported) {
+      // It named no one: nobody waits for it any more, and those that did
+      // look again.
+      this.#named = -1;
+      return this.#release();
+    }
     this.#named = report;
+    // It named the tasks of every nursery it walked through, this one and
+    // those that wait for it included: none of them waits any more.
     this.#waiting = undefined;
-    reportSlowCancel(this.#body, this.#cancelledAt, undefined, (below) => {
-      const watch = watches.get(below.owner);
+    for (const body of walked) {
+      const watch = watches.get(body.owner);
       if (watch !== undefined && watch.#onSlowCancel === undefined) {
         watch.#named = report;
+        watch.#late = undefined;
       }
-    });
+    }
   }
 
   // Those that waited for this watch's report, which is not coming (it
-  // closed first) or did not name them: each looks again. One loop lets go
-  // of every such wait, also those a look lets go of in turn.
+  // closed first, or its report failed) or did not name them: each looks
+  // again, unless its own timer is pending (armed again for a late task:
+  // that timer decides). One loop lets go of every such wait, also those a
+  // look lets go of in turn.
   #release(): void {
     const waiting = this.#waiting;
     this.#waiting = undefined;
@@ -136,7 +159,7 @@ export class SlowCancelWatch {
     try {
       for (let i = 0; i < releasing.length; i++) {
         const below = releasing[i];
-        if (!below.#closed) below.#fired();
+        if (!below.#closed && below.#timer === undefined) below.#fired();
       }
     } finally {
       releasing = undefined;
@@ -155,30 +178,41 @@ let releasing: SlowCancelWatch[] | undefined;
  * cancelled scope (what it opens is not cancelled), and what it throws, or a
  * promise it returns rejects with, goes to console.error; so does what the
  * report itself throws (a console.warn that throws), since it runs in a
- * timer: other reports sharing that timer still go out.
+ * timer: other reports sharing that timer still go out. Says whether it
+ * went out.
  */
 function reportSlowCancel(
   body: TaskHandle<unknown>,
   cancelledAt: number,
   onSlowCancel: ((report: SlowCancelReport) => void) | undefined,
   visit?: (body: TaskHandle<unknown>) => void,
-): void {
+): boolean {
   try {
     const nursery = body.owner;
     const stuck = stuckTasks(body, visit);
     const elapsed = Date.now() - cancelledAt;
+    // Each path is as long as its task is deep: all of them would make the
+    // line grow as leaves x depth (1,000 x 1,000: 20 MB).
+    const shown = stuck.slice(0, MESSAGE_PATHS);
+    const more = stuck.length - shown.length;
     const message =
       `Nursery "${nursery.name}" was cancelled ${elapsed} ms ago ` +
       `and still waits for ${stuck.length} task(s) that have not ended ` +
       `(do they ignore their signal?): ` +
-      stuck.map((entry) => entry.path.join(" > ")).join("; ");
+      shown.map((entry) => entry.path.join(" > ")).join("; ") +
+      (more > 0 ? `; and ${more} more` : "");
     const report: SlowCancelReport = { nursery, elapsed, stuck, message };
     if (onSlowCancel === undefined) console.warn(message);
     else callInNode(undefined, callReporter, { onSlowCancel, report });
+    return true;
   } catch (error) {
     reportError("the slow-cancel report failed:", error);
+    return false;
   }
 }
+
+// How many stuck tasks' paths the message lists; `stuck` has every one.
+const MESSAGE_PATHS = 10;
 
 function callReporter(
   { onSlowCancel, report }: {

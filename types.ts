@@ -294,7 +294,7 @@ export interface SlowCancelReport {
   readonly elapsed: number;
   /** The deepest tasks it is still waiting for. */
   readonly stuck: readonly StuckTask[];
-  /** One line that says all of the above. */
+  /** One line that says the above, listing the first 10 paths and counting the rest. */
   readonly message: string;
 }
 
