@@ -6,7 +6,7 @@ import { isInstance, reportError } from "./_inspect.ts";
 import { stuckTasks } from "./_render.ts";
 import { SharedTimer } from "./_shared_timer.ts";
 import type { TaskHandle } from "./_task.ts";
-import type { NurseryScope, SlowCancelReport } from "./types.ts";
+import type { NurseryScope, SlowCancelReport, Task } from "./types.ts";
 
 // Each nursery's watch, from its cancellation on: a report looks up its
 // ancestors' (a WeakMap, so that no module imports the nursery).
@@ -29,15 +29,16 @@ export class SlowCancelWatch {
   readonly #after: number;
   // Pending until it fires or its nursery closes.
   #timer: SharedTimer | undefined;
-  // In `events`: since when its tasks may be named by no report (its
-  // cancellation, or the start of a task started after a report), and when
+  // In `events`: since when its tasks may be named by no report, and when
   // the last report that names them went out (its own or an ancestor's; 0:
-  // none yet; -1: its own failed).
+  // none yet, its report is still to come; -1: its own failed).
   #since = ++events;
   #named = 0;
-  // Tasks started after that report, with when: the timer armed for them
-  // reports again only if one still runs.
-  #late: { task: TaskHandle<unknown>; at: number }[] | undefined;
+  // A task was started in it after a report named its tasks: the timer
+  // pending is for that task (see #lateHang).
+  #late = false;
+  // The tasks its hook's reports named (with a hook only).
+  #hookNamed: WeakSet<Task<unknown>> | undefined;
   #closed = false;
   // Watches below whose report waits for this one's: its report names their
   // tasks; if it closes first, they try again.
@@ -61,30 +62,37 @@ export class SlowCancelWatch {
   close(): void {
     this.#closed = true;
     this.#timer?.clear();
-    this.#timer = this.#late = undefined;
+    this.#timer = undefined;
     this.#release();
   }
 
   /**
    * A task started in the cancelled nursery. Before a report named its
-   * tasks, that report will name this one too; after, a timer is armed for
-   * it, to report again if it still runs then.
+   * tasks, that report will name this one too; after, a timer is armed, to
+   * report again if it hangs.
    */
-  taskStarted(task: TaskHandle<unknown>): void {
+  taskStarted(): void {
     if (this.#closed || this.#named === 0) return;
-    (this.#late ??= []).push({ task, at: ++events });
+    this.#late = true;
     this.#timer ??= new SharedTimer(this.#after, () => this.#fired());
   }
 
   #fired(): void {
     this.#timer = undefined;
-    if (this.#late !== undefined) {
-      // Armed for tasks started after a report: those that ended (a quick
-      // cleanup task) are no new hang.
-      const running = this.#late.find((late) => late.task.live);
-      this.#late = undefined;
-      if (running === undefined) return this.#release();
-      this.#since = running.at;
+    if (this.#late) {
+      this.#late = false;
+      const young = this.#lateHang();
+      if (young !== undefined) {
+        // No new hang yet: a younger one may become one.
+        if (young !== Infinity) {
+          this.#late = true;
+          this.#timer = new SharedTimer(young, () => this.#fired());
+        }
+        return this.#release();
+      }
+      // A new hang: its report is still to come, and no earlier one named it.
+      this.#since = ++events;
+      this.#named = 0;
     } else if (this.#named !== 0) {
       // An ancestor's report named its tasks, maybe before the nursery moved
       // up out of that ancestor's tree.
@@ -92,7 +100,10 @@ export class SlowCancelWatch {
     }
     if (this.#onSlowCancel !== undefined) {
       this.#named = ++events;
-      reportSlowCancel(this.#body, this.#cancelledAt, this.#onSlowCancel);
+      const named = this.#hookNamed ??= new WeakSet();
+      reportSlowCancel(this.#body, this.#cancelledAt, this.#onSlowCancel, {
+        named: (task) => named.add(task),
+      });
       return;
     }
     for (let up = this.#body.owner.parent?.parent; up !== undefined;) {
@@ -101,7 +112,7 @@ export class SlowCancelWatch {
         above !== undefined && above.#onSlowCancel === undefined &&
         !above.#closed
       ) {
-        if (above.#named === 0 || above.#late !== undefined) {
+        if (above.#named === 0) {
           // Its report is still to come, and will name these tasks.
           (above.#waiting ??= []).push(this);
           return;
@@ -121,7 +132,7 @@ export class SlowCancelWatch {
       this.#body,
       this.#cancelledAt,
       undefined,
-      (body) => walked.push(body),
+      { walked: (body) => walked.push(body), named: (task) => named.add(task) },
     );
     if (!reported) {
       // It named no one: nobody waits for it any more, and those that did
@@ -129,7 +140,6 @@ export class SlowCancelWatch {
       this.#named = -1;
       return this.#release();
     }
-    this.#named = report;
     // It named the tasks of every nursery it walked through, this one and
     // those that wait for it included: none of them waits any more.
     this.#waiting = undefined;
@@ -137,9 +147,30 @@ export class SlowCancelWatch {
       const watch = watches.get(body.owner);
       if (watch !== undefined && watch.#onSlowCancel === undefined) {
         watch.#named = report;
-        watch.#late = undefined;
       }
     }
+  }
+
+  /**
+   * Whether the tasks still running include a new hang: one no report named
+   * (no default report, or none of this watch's hook) that has run for
+   * slowCancelAfter since the cancellation. Undefined if so; else in how
+   * many ms the youngest unnamed one will have (Infinity: none).
+   */
+  #lateHang(): number | undefined {
+    const before = this.#hookNamed ?? named;
+    const now = Date.now();
+    let soonest = Infinity;
+    for (const { task } of stuckTasks(this.#body)) {
+      if (before.has(task)) continue;
+      // The report's tasks are the tree's own handles.
+      const startedAt = (task as TaskHandle<unknown>).startedAt ?? now;
+      const since = Math.max(startedAt, this.#cancelledAt);
+      const wait = since + this.#after - now;
+      if (wait <= 0) return undefined;
+      soonest = Math.min(soonest, wait);
+    }
+    return soonest;
   }
 
   // Those that waited for this watch's report, which is not coming (it
@@ -167,14 +198,17 @@ export class SlowCancelWatch {
   }
 }
 
+// The stuck tasks a default report named.
+const named = new WeakSet<Task<unknown>>();
+
 // The waits being let go of, while a #release() loop runs (in the order
 // they began waiting).
 let releasing: SlowCancelWatch[] | undefined;
 
 /**
  * Reports the deepest tasks the nursery whose body is `body` still waits
- * for: to `onSlowCancel` if given, else with one console.warn. `visit` sees
- * every nursery the report walks through. The hook runs outside the
+ * for: to `onSlowCancel` if given, else with one console.warn, telling
+ * `seen` what it walked through and named. The hook runs outside the
  * cancelled scope (what it opens is not cancelled), and what it throws, or a
  * promise it returns rejects with, goes to console.error; so does what the
  * report itself throws (a console.warn that throws), since it runs in a
@@ -185,11 +219,11 @@ function reportSlowCancel(
   body: TaskHandle<unknown>,
   cancelledAt: number,
   onSlowCancel: ((report: SlowCancelReport) => void) | undefined,
-  visit?: (body: TaskHandle<unknown>) => void,
+  seen: ReportSeen,
 ): boolean {
   try {
     const nursery = body.owner;
-    const stuck = stuckTasks(body, visit);
+    const stuck = stuckTasks(body, seen.walked);
     const elapsed = Date.now() - cancelledAt;
     // Each path is as long as its task is deep: all of them would make the
     // line grow as leaves x depth (1,000 x 1,000: 20 MB).
@@ -204,11 +238,18 @@ function reportSlowCancel(
     const report: SlowCancelReport = { nursery, elapsed, stuck, message };
     if (onSlowCancel === undefined) console.warn(message);
     else callInNode(undefined, callReporter, { onSlowCancel, report });
+    for (const entry of stuck) seen.named(entry.task);
     return true;
   } catch (error) {
     reportError("the slow-cancel report failed:", error);
     return false;
   }
+}
+
+/** What a report tells its watch: the nurseries it walked, the tasks it named. */
+interface ReportSeen {
+  walked?: (body: TaskHandle<unknown>) => void;
+  named: (task: Task<unknown>) => void;
 }
 
 // How many stuck tasks' paths the message lists; `stuck` has every one.

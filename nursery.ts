@@ -647,7 +647,7 @@ export class Nursery {
     if (startup !== undefined) task.awaitStartup(startup);
     this.#live++;
     // Started after the cancellation, it may hang unreported.
-    this.#watchdog?.taskStarted(task);
+    this.#watchdog?.taskStarted();
     try {
       if (instrumented) emit("taskSpawned", task);
       if (queued) limiter.wait({ task, fn, shielded });

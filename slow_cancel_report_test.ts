@@ -4,15 +4,12 @@ import { assertEquals } from "@std/assert";
 import { delay } from "@std/async";
 import { FakeTime } from "@std/testing/time";
 import { Nursery, type SlowCancelReport } from "./mod.ts";
-import { aborted, recordWarnings, stuckNursery } from "./testing/helpers.ts";
-
-// The stuck task paths a recorded default warning names.
-function stuckOf(line: string): string[] {
-  const at = line.indexOf("(do they ignore their signal?): ");
-  return line.slice(at + "(do they ignore their signal?): ".length).split(
-    "; ",
-  );
-}
+import {
+  aborted,
+  recordWarnings,
+  stuckNursery,
+  stuckPathsOf,
+} from "./testing/helpers.ts";
 
 Deno.test("a stuck task named by its ancestor's default report is not warned again after the ancestor closes and the nursery moves up", async () => {
   // WRONG: "outer" is cancelled and its default report (at 10) names the
@@ -48,7 +45,7 @@ Deno.test("a stuck task named by its ancestor's default report is not warned aga
   await outerRun; // outer closes; inner moves up, still stuck
   await time.tickAsync(200); // inner's timer fires at 100
   const naming = warnings.lines.filter((line) =>
-    stuckOf(line).some((path) => path.endsWith("inner > stuck"))
+    stuckPathsOf(line).some((path) => path.endsWith("inner > stuck"))
   );
   releaseStuck();
   await innerRun;
@@ -92,7 +89,7 @@ Deno.test("a task started in a cancelled nursery after its ancestor's default re
   releaseFirst();
   for (let ms = 0; ms < 1_000; ms += 10) await time.tickAsync(10);
   const lateNamed = warnings.lines.some((line) =>
-    stuckOf(line).some((path) => path.endsWith("inner > late"))
+    stuckPathsOf(line).some((path) => path.endsWith("inner > late"))
   );
   const lines = [...warnings.lines];
   for (const release of releases) release();
@@ -326,7 +323,7 @@ async function lateTaskReports(
   solo!.cancel();
   for (let ms = 0; ms < 100; ms += 5) await time.tickAsync(5);
   const reports = warnings.lines.map((line) =>
-    `${line.slice(0, line.indexOf(":"))}: ${stuckOf(line).join(", ")}`
+    `${line.slice(0, line.indexOf(":"))}: ${stuckPathsOf(line).join(", ")}`
   );
   for (const release of releases) release();
   await time.tickAsync(0);
@@ -345,10 +342,10 @@ Deno.test("a task started in a cancelled nursery after its own report arms the w
   ]);
 });
 
-Deno.test("a nursery opened by a late task waits for the report armed for that task, which names it: no second warning", async () => {
+Deno.test("a nursery opened by a late task reports its own hang, and the report armed for that task does not name it again", async () => {
   // "solo" reports at 10; at 20 a task started in it opens "inner", which
   // is cancelled from the start and stuck. Inner's timer (25) comes before
-  // the one armed for the late task (30): it waits for that report.
+  // the one armed for the late task (30), which finds nothing unnamed.
   const reports = await lateTaskReports(
     (releases) => () =>
       Nursery.run((inner) => {
@@ -360,7 +357,7 @@ Deno.test("a nursery opened by a late task waits for the report armed for that t
   );
   assertEquals(reports, [
     "10: solo > first, solo > spawner",
-    "30: solo > first, solo > late > inner > deep",
+    "25: inner > deep",
   ]);
 });
 
@@ -430,7 +427,9 @@ Deno.test("a task started in a cancelled nursery that ends at once does not make
   nursery!.startSoon(() => {}, { name: "cleanup" }); // ends at once
   await time.tickAsync(100);
   const lines = [...warnings.lines];
-  const naming = lines.filter((line) => stuckOf(line).includes("n > stuck"));
+  const naming = lines.filter((line) =>
+    stuckPathsOf(line).includes("n > stuck")
+  );
   for (const release of releases) release();
   await run;
   assertEquals({ lines, naming: naming.length }, { lines, naming: 1 });
@@ -575,4 +574,47 @@ Deno.test("the default slow-cancel report of a wide tree under a deep chain is l
     { warnings: lengths.length, linear: perNode <= 200, perNode, treePerNode },
     { warnings: 1, linear: true, perNode, treePerNode },
   );
+});
+
+Deno.test("a late task's hang that waited for an ancestor's first report is reported when that ancestor closes first", async () => {
+  // "inner" (opened in outer's body, not awaited) is cancelled alone and
+  // reports at 10; at 20 "late", which ignores its signal, starts in it. At
+  // 25 "outer" is cancelled: its first report is due at 125. At 30 inner
+  // finds "late" a new hang and waits for that report; at 40 outer closes
+  // before it. Inner, let go, must report "late" itself.
+  using time = new FakeTime(0);
+  using warnings = recordWarnings();
+  const releases: (() => void)[] = [];
+  const stuck = () => new Promise<void>((r) => releases.push(r));
+  let outer: Nursery | undefined;
+  let inner: Nursery | undefined;
+  let innerRun: Promise<unknown> | undefined;
+  let releaseHolder!: () => void;
+  const outerRun = Nursery.run((o) => {
+    outer = o;
+    innerRun = Nursery.run((i) => {
+      inner = i;
+      i.startSoon(stuck, { name: "first" });
+    }, { name: "inner", slowCancelAfter: 10 }).catch(() => {});
+    o.startSoon(() => new Promise<void>((r) => releaseHolder = r));
+  }, { name: "outer", slowCancelAfter: 100 });
+  await time.tickAsync(0);
+  inner!.cancel();
+  await time.tickAsync(20);
+  inner!.startSoon(stuck, { name: "late" });
+  await time.tickAsync(5);
+  outer!.cancel();
+  await time.tickAsync(15);
+  releaseHolder();
+  await outerRun;
+  await time.tickAsync(200);
+  const reports = warnings.lines.map((line) =>
+    `${line.slice(0, line.indexOf(":"))}: ${stuckPathsOf(line).join(", ")}`
+  );
+  for (const release of releases) release();
+  await innerRun;
+  assertEquals(reports, [
+    "10: inner > first",
+    "40: inner > first, inner > late",
+  ]);
 });

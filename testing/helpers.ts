@@ -275,3 +275,10 @@ export function recordWarnings(): RecordedWarnings {
     },
   };
 }
+
+/** The stuck task paths a slow-cancel message names (the first 10). */
+export function stuckPathsOf(message: string): string[] {
+  const marker = "(do they ignore their signal?): ";
+  const paths = message.slice(message.indexOf(marker) + marker.length);
+  return paths.replace(/; and \d+ more$/, "").split("; ");
+}
