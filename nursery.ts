@@ -820,9 +820,14 @@ export class Nursery {
     if (outcome.fulfilled) this.#resolve(outcome.value);
     else this.#reject(outcome.error);
     liveRoots.delete(body);
-    if (instrumented) emit("nurseryClosed", this);
-    // Last: a report that waited for this one's is made now.
-    this.#watchdog?.close();
+    try {
+      if (instrumented) emit("nurseryClosed", this);
+    } finally {
+      // Last, even if the event threw (a hook that throws where
+      // console.error throws too): a report that waited for this one's is
+      // made now, and the watch's timer never outlives the nursery.
+      this.#watchdog?.close();
+    }
   }
 
   // V8 embeds the hidden classes of a nursery, a task, its context and its

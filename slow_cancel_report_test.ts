@@ -3,7 +3,7 @@
 import { assertEquals } from "@std/assert";
 import { delay } from "@std/async";
 import { FakeTime } from "@std/testing/time";
-import { Nursery, type SlowCancelReport } from "./mod.ts";
+import { instrument, Nursery, type SlowCancelReport } from "./mod.ts";
 import {
   aborted,
   recordWarnings,
@@ -617,4 +617,44 @@ Deno.test("a late task's hang that waited for an ancestor's first report is repo
     "10: inner > first",
     "40: inner > first, inner > late",
   ]);
+});
+
+Deno.test("a nurseryClosed hook that throws, with a console.error that throws too, leaves no slow-cancel timer behind", async () => {
+  // WRONG: the watch was closed after the nurseryClosed event; a hook that
+  // throws where even console.error throws (so the logging of it throws)
+  // left #close early, with the watch's timer pending: it later reported a
+  // closed nursery.
+  // EXPECTED: the watch is closed whatever the event does.
+  using time = new FakeTime(0);
+  using warnings = recordWarnings();
+  const error = console.error;
+  console.error = () => {
+    throw new Error("console.error threw");
+  };
+  try {
+    using _hooks = instrument({
+      nurseryClosed() {
+        throw new Error("hook threw");
+      },
+    });
+    let release!: () => void;
+    let nursery: Nursery | undefined;
+    const run = Nursery.run((n) => {
+      nursery = n;
+      n.startSoon(() => new Promise<void>((r) => release = r));
+    }, { name: "closing", slowCancelAfter: 10 }).catch(() => {});
+    await time.tickAsync(0);
+    nursery!.cancel();
+    await time.tickAsync(5);
+    release();
+    await run;
+    const pending = time.next();
+    await time.tickAsync(20);
+    assertEquals({ pending, warned: warnings.lines }, {
+      pending: false,
+      warned: [],
+    });
+  } finally {
+    console.error = error;
+  }
 });
