@@ -155,7 +155,7 @@ export class SlowCancelWatch {
    * Whether the tasks still running include a new hang: one no report named
    * (no default report, or none of this watch's hook) that has run for
    * slowCancelAfter since the cancellation. Undefined if so; else in how
-   * many ms the youngest unnamed one will have (Infinity: none).
+   * many ms the next unnamed one will have (Infinity: none is running).
    */
   #lateHang(): number | undefined {
     const before = this.#hookNamed ?? named;
