@@ -103,6 +103,7 @@ export class SlowCancelWatch {
       const named = this.#hookNamed ??= new WeakSet();
       reportSlowCancel(this.#body, this.#cancelledAt, this.#onSlowCancel, {
         named: (task) => named.add(task),
+        isNamed: (task) => named.has(task),
       });
       return;
     }
@@ -132,7 +133,11 @@ export class SlowCancelWatch {
       this.#body,
       this.#cancelledAt,
       undefined,
-      { walked: (body) => walked.push(body), named: (task) => named.add(task) },
+      {
+        walked: (body) => walked.push(body),
+        named: (task) => named.add(task),
+        isNamed: (task) => named.has(task),
+      },
     );
     if (!reported) {
       // It named no one: nobody waits for it any more, and those that did
@@ -226,8 +231,13 @@ function reportSlowCancel(
     const stuck = stuckTasks(body, seen.walked);
     const elapsed = Date.now() - cancelledAt;
     // Each path is as long as its task is deep: all of them would make the
-    // line grow as leaves x depth (1,000 x 1,000: 20 MB).
-    const shown = stuck.slice(0, MESSAGE_PATHS);
+    // line grow as leaves x depth (1,000 x 1,000: 20 MB). Those no report
+    // named come first: a report made for a late task shows it.
+    const unnamed = stuck.filter((entry) => !seen.isNamed(entry.task));
+    const shown = unnamed.length === stuck.length || unnamed.length === 0
+      ? stuck.slice(0, MESSAGE_PATHS)
+      : [...unnamed, ...stuck.filter((entry) => seen.isNamed(entry.task))]
+        .slice(0, MESSAGE_PATHS);
     const more = stuck.length - shown.length;
     const message =
       `Nursery "${nursery.name}" was cancelled ${elapsed} ms ago ` +
@@ -250,6 +260,7 @@ function reportSlowCancel(
 interface ReportSeen {
   walked?: (body: TaskHandle<unknown>) => void;
   named: (task: Task<unknown>) => void;
+  isNamed: (task: Task<unknown>) => boolean;
 }
 
 // How many stuck tasks' paths the message lists; `stuck` has every one.

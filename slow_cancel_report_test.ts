@@ -338,7 +338,7 @@ Deno.test("a task started in a cancelled nursery after its own report arms the w
   );
   assertEquals(reports, [
     "10: solo > first, solo > spawner",
-    "60: solo > first, solo > late",
+    "60: solo > late, solo > first",
   ]);
 });
 
@@ -615,7 +615,7 @@ Deno.test("a late task's hang that waited for an ancestor's first report is repo
   await innerRun;
   assertEquals(reports, [
     "10: inner > first",
-    "40: inner > first, inner > late",
+    "40: inner > late, inner > first",
   ]);
 });
 
@@ -657,4 +657,25 @@ Deno.test("a nurseryClosed hook that throws, with a console.error that throws to
   } finally {
     console.error = error;
   }
+});
+
+Deno.test("a report made for a late task lists the tasks no report named first, so a message of 10 paths shows the new hang", async () => {
+  using time = new FakeTime(0);
+  using warnings = recordWarnings();
+  const releases: (() => void)[] = [];
+  const stuck = () => new Promise<void>((r) => releases.push(r));
+  let solo: Nursery | undefined;
+  const run = Nursery.run((n) => {
+    solo = n;
+    for (let i = 0; i < 11; i++) n.startSoon(stuck, { name: `old-${i}` });
+  }, { name: "solo", slowCancelAfter: 10 }).catch(() => {});
+  await time.tickAsync(0);
+  solo!.cancel();
+  await time.tickAsync(20);
+  solo!.startSoon(stuck, { name: "late" });
+  await time.tickAsync(20);
+  const firstPaths = warnings.lines.map((line) => stuckPathsOf(line)[0]);
+  for (const release of releases) release();
+  await run;
+  assertEquals(firstPaths, ["solo > old-0", "solo > late"]);
 });

@@ -294,7 +294,7 @@ export interface SlowCancelReport {
   readonly elapsed: number;
   /** The deepest tasks it is still waiting for. */
   readonly stuck: readonly StuckTask[];
-  /** One line that says the above, listing the first 10 paths and counting the rest. */
+  /** One line that says the above: 10 paths (those no earlier report named first), and how many more. */
   readonly message: string;
 }
 
