@@ -100,10 +100,8 @@ export class SlowCancelWatch {
     }
     if (this.#onSlowCancel !== undefined) {
       this.#named = ++events;
-      const named = this.#hookNamed ??= new WeakSet();
       reportSlowCancel(this.#body, this.#cancelledAt, this.#onSlowCancel, {
-        named: (task) => named.add(task),
-        isNamed: (task) => named.has(task),
+        named: this.#hookNamed ??= new WeakSet(),
       });
       return;
     }
@@ -133,11 +131,7 @@ export class SlowCancelWatch {
       this.#body,
       this.#cancelledAt,
       undefined,
-      {
-        walked: (body) => walked.push(body),
-        named: (task) => named.add(task),
-        isNamed: (task) => named.has(task),
-      },
+      { walked: (body) => walked.push(body), named },
     );
     if (!reported) {
       // It named no one: nobody waits for it any more, and those that did
@@ -233,10 +227,10 @@ function reportSlowCancel(
     // Each path is as long as its task is deep: all of them would make the
     // line grow as leaves x depth (1,000 x 1,000: 20 MB). Those no report
     // named come first: a report made for a late task shows it.
-    const unnamed = stuck.filter((entry) => !seen.isNamed(entry.task));
-    const shown = unnamed.length === stuck.length || unnamed.length === 0
+    const unnamed = stuck.filter((entry) => !seen.named.has(entry.task));
+    const shown = unnamed.length === stuck.length
       ? stuck.slice(0, MESSAGE_PATHS)
-      : [...unnamed, ...stuck.filter((entry) => seen.isNamed(entry.task))]
+      : [...unnamed, ...stuck.filter((entry) => seen.named.has(entry.task))]
         .slice(0, MESSAGE_PATHS);
     const more = stuck.length - shown.length;
     const message =
@@ -248,7 +242,7 @@ function reportSlowCancel(
     const report: SlowCancelReport = { nursery, elapsed, stuck, message };
     if (onSlowCancel === undefined) console.warn(message);
     else callInNode(undefined, callReporter, { onSlowCancel, report });
-    for (const entry of stuck) seen.named(entry.task);
+    for (const entry of stuck) seen.named.add(entry.task);
     return true;
   } catch (error) {
     reportError("the slow-cancel report failed:", error);
@@ -259,8 +253,9 @@ function reportSlowCancel(
 /** What a report tells its watch: the nurseries it walked, the tasks it named. */
 interface ReportSeen {
   walked?: (body: TaskHandle<unknown>) => void;
-  named: (task: Task<unknown>) => void;
-  isNamed: (task: Task<unknown>) => boolean;
+  // The tasks named so far (by default reports, or by this watch's hook):
+  // listed last, and the ones this report names are added.
+  named: WeakSet<Task<unknown>>;
 }
 
 // How many stuck tasks' paths the message lists; `stuck` has every one.
